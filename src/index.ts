@@ -1,0 +1,8 @@
+/** feature-columns: TensorFlow-style feature columns compiled into a frozen transform graph over Apache Arrow. */
+export * from './spec/index.ts';
+export { compile, FeatureGraph, type TransformOptions } from './tensor/feature-graph.ts';
+export type { CompileOptions, GraphPlan } from './graph/compile.ts';
+export type { LayoutEntry, HashMode, GraphNode } from './graph/nodes.ts';
+export { Session, type FetchValue, type FeedValue, type PartialRunHandle } from './tensor/session.ts';
+export { concatFeatureBatches, type FeatureBatch, type DenseTensor, type RaggedTensor } from './tensor/feature-batch.ts';
+export { embeddingLookup } from './kernels/embedding-lookup.ts';

@@ -1,0 +1,97 @@
+/**
+ * Gives each distinct byte string a small, stable code, across batches, without decoding UTF-8.
+ * Everything expensive (vocabulary lookup, hashing, crossing) then runs once per code, not once per row.
+ * Open addressing over a power-of-two table; the bytes live in one growable arena.
+ */
+export class BytesInterner {
+  /** Bytes of code c are arena[starts[c] .. starts[c+1]). */
+  arena = new Uint8Array(1 << 16);
+  starts = new Int32Array(1024).fill(0);
+  size = 0;
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private hashes = new Int32Array(1024);
+  private arenaEnd = 0;
+  /** Bumped by clear(): caches indexed by code compare it to know when to drop their entries. */
+  generation = 0;
+
+  /** Forgets every code (between batches, to bound memory on high-cardinality columns). */
+  clear(): void {
+    this.slots.fill(-1);
+    this.size = 0;
+    this.arenaEnd = 0;
+    this.generation++;
+  }
+
+  /** Code of bytes[start, end), adding it if new. */
+  intern(bytes: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(bytes, start, end);
+    const mask = this.slots.length - 1;
+    const len = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const code = this.slots[slot];
+      if (code < 0) return this.add(bytes, start, end, h, slot);
+      if (this.hashes[code] === h && this.starts[code + 1] - this.starts[code] === len && this.equals(code, bytes, start, len)) {
+        return code;
+      }
+    }
+  }
+
+  /** The bytes of a code, as a view into the arena (valid until the next intern). */
+  bytesOf(code: number): Uint8Array {
+    return this.arena.subarray(this.starts[code], this.starts[code + 1]);
+  }
+
+  private equals(code: number, bytes: Uint8Array, start: number, len: number): boolean {
+    const arena = this.arena;
+    const at = this.starts[code];
+    for (let i = 0; i < len; i++) if (arena[at + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  private add(bytes: Uint8Array, start: number, end: number, h: number, slot: number): number {
+    const code = this.size++;
+    const len = end - start;
+    if (this.arenaEnd + len > this.arena.length) this.arena = grow(this.arena, this.arenaEnd + len);
+    this.arena.set(bytes.subarray(start, end), this.arenaEnd);
+    if (code + 2 > this.starts.length) {
+      this.starts = grow(this.starts, code + 2);
+      this.hashes = grow(this.hashes, code + 1);
+    }
+    this.starts[code] = this.arenaEnd;
+    this.arenaEnd += len;
+    this.starts[code + 1] = this.arenaEnd;
+    this.hashes[code] = h;
+    this.slots[slot] = code;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return code;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let code = 0; code < this.size; code++) {
+      let slot = this.hashes[code] & mask;
+      while (slots[slot] >= 0) slot = (slot + 1) & mask;
+      slots[slot] = code;
+    }
+    this.slots = slots;
+  }
+}
+
+/** FNV-1a with a murmur finaliser: cheap, and good enough for a table that compares bytes anyway. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h;
+}
+
+export function grow<T extends Int32Array | Uint8Array | Float32Array | Float64Array>(array: T, atLeast: number): T {
+  let size = Math.max(array.length, 16);
+  while (size < atLeast) size *= 2;
+  const bigger = new (array.constructor as new (n: number) => T)(size);
+  bigger.set(array);
+  return bigger;
+}

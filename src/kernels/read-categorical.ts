@@ -1,0 +1,104 @@
+import { type Data, Type } from 'apache-arrow';
+import { isListType, isStringType, listOffsets, nullTest, numberReader } from './arrow-data.ts';
+import type { BytesInterner } from './interner.ts';
+import type { Ragged } from './ragged.ts';
+
+/**
+ * Reads a categorical input (scalar or list; Utf8, LargeUtf8, Dictionary, Int) into a Ragged of per-row values.
+ * A null row (or a null list item) gives no value, as a missing entry of a TF SparseTensor does.
+ */
+
+/** Dictionary → interned codes, computed once per Arrow dictionary (they are shared across IPC batches). */
+export class DictionaryCodes {
+  private cache = new WeakMap<Data, { generation: number; codes: Int32Array }>();
+
+  codesFor(dictionary: Data, interner: BytesInterner): Int32Array {
+    const hit = this.cache.get(dictionary);
+    if (hit && hit.generation === interner.generation) return hit.codes;
+    const codes = new Int32Array(dictionary.length);
+    const offsets = dictionary.valueOffsets as Int32Array;
+    const bytes = dictionary.values as Uint8Array;
+    for (let i = 0; i < dictionary.length; i++) codes[i] = interner.intern(bytes, Number(offsets[i]), Number(offsets[i + 1]));
+    this.cache.set(dictionary, { generation: interner.generation, codes });
+    return codes;
+  }
+}
+
+export function readStrings(data: Data, interner: BytesInterner, dictionaries: DictionaryCodes, out: Ragged<Int32Array>): void {
+  const n = data.length;
+  const list = isListType(data.type.typeId);
+  const items = list ? data.children[0] : data;
+  const start = list ? listOffsets(data) : null;
+  const rowNull = nullTest(data);
+  out.reset(n, list ? Math.max(n, items.length) : n);
+  const itemCode = stringItemReader(items, interner, dictionaries);
+  const itemNull = list ? nullTest(items) : null;
+  const offsets = out.rowOffsets;
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    if (!rowNull?.(r)) {
+      if (start) {
+        const end = start(r + 1);
+        out.reserve(k + end - start(r));
+        for (let i = start(r); i < end; i++) if (!itemNull?.(i)) out.values[k++] = itemCode(i);
+      } else {
+        out.values[k++] = itemCode(r);
+      }
+    }
+    offsets[r + 1] = k;
+  }
+  out.numValues = k;
+}
+
+function stringItemReader(items: Data, interner: BytesInterner, dictionaries: DictionaryCodes): (i: number) => number {
+  if (items.type.typeId === Type.Dictionary) {
+    const codes = dictionaries.codesFor(items.dictionary!.data[0], interner);
+    const keys = items.values as Int32Array;
+    return (i) => codes[keys[i]];
+  }
+  const offsets = items.valueOffsets as Int32Array | BigInt64Array;
+  const bytes = items.values as Uint8Array;
+  if (offsets instanceof BigInt64Array) return (i) => interner.intern(bytes, Number(offsets[i]), Number(offsets[i + 1]));
+  return (i) => interner.intern(bytes, offsets[i], offsets[i + 1]);
+}
+
+export function readInts(data: Data, out: Ragged<Float64Array>): void {
+  const n = data.length;
+  const list = isListType(data.type.typeId);
+  const items = list ? data.children[0] : data;
+  const start = list ? listOffsets(data) : null;
+  const rowNull = nullTest(data);
+  const itemNull = list ? nullTest(items) : null;
+  out.reset(n, list ? Math.max(n, items.length) : n);
+  const read = intItemReader(items);
+  const offsets = out.rowOffsets;
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    if (!rowNull?.(r)) {
+      if (start) {
+        const end = start(r + 1);
+        out.reserve(k + end - start(r));
+        for (let i = start(r); i < end; i++) if (!itemNull?.(i)) out.values[k++] = read(i);
+      } else {
+        out.values[k++] = read(r);
+      }
+    }
+    offsets[r + 1] = k;
+  }
+  out.numValues = k;
+}
+
+function intItemReader(items: Data): (i: number) => number {
+  if (items.type.typeId === Type.Dictionary) {
+    const dictionary = items.dictionary!.data[0];
+    const readValue = numberReader(dictionary);
+    const keys = items.values as Int32Array;
+    return (i) => readValue(keys[i]);
+  }
+  return numberReader(items);
+}
+
+/** The Arrow types each reader accepts, for compile-time schema checks. */
+export function stringInputType(typeId: Type, valueTypeId: Type | null): boolean {
+  return isStringType(typeId) || (typeId === Type.Dictionary && valueTypeId !== null && isStringType(valueTypeId));
+}

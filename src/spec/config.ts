@@ -1,0 +1,189 @@
+import {
+  bucketizedColumn, categoricalColumnWithHashBucket, categoricalColumnWithIdentity, categoricalColumnWithVocabularyFile,
+  categoricalColumnWithVocabularyList, crossedColumn, embeddingColumn, indicatorColumn, numericColumn,
+  weightedCategoricalColumn,
+} from './builders.ts';
+import { SpecError } from './errors.ts';
+import type { CategoricalColumn, CrossKey, FeatureColumn, Normalizer, NumericColumn } from './types.ts';
+
+/**
+ * TensorFlow's `serialize_feature_columns` JSON: `{"class_name": ..., "config": {...}}` with TF's config keys,
+ * so columns dumped from Python load here unchanged, and ours load there.
+ */
+export interface ColumnConfig {
+  class_name: string;
+  config: Record<string, unknown>;
+}
+
+/** Our declarative normalizers have no Python callable; they serialize under this class-name prefix. */
+const NORMALIZER_PREFIX = 'feature_columns>';
+
+export function toConfig(columns: readonly FeatureColumn[]): ColumnConfig[] {
+  return columns.map(columnToConfig);
+}
+
+export function fromConfig(json: unknown): FeatureColumn[] {
+  const parsed = typeof json === 'string' ? JSON.parse(json) : json;
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  return list.map((item, i) => columnFromConfig(item, `config[${i}]`));
+}
+
+function columnToConfig(column: FeatureColumn): ColumnConfig {
+  switch (column.type) {
+    case 'numeric':
+      return {
+        class_name: 'NumericColumn',
+        config: {
+          key: column.key, shape: [...column.shape], default_value: nest(column.defaultValue, column.shape),
+          dtype: column.dtype, normalizer_fn: normalizerToConfig(column.normalizer),
+        },
+      };
+    case 'bucketized':
+      return { class_name: 'BucketizedColumn', config: { source_column: columnToConfig(column.sourceColumn), boundaries: [...column.boundaries] } };
+    case 'identity':
+      return { class_name: 'IdentityCategoricalColumn', config: { key: column.key, number_buckets: column.numBuckets, default_value: column.defaultValue } };
+    case 'vocabulary_list':
+      return {
+        class_name: 'VocabularyListCategoricalColumn',
+        config: {
+          key: column.key, vocabulary_list: [...column.vocabularyList], dtype: column.dtype,
+          default_value: column.defaultValue, num_oov_buckets: column.numOovBuckets,
+        },
+      };
+    case 'vocabulary_file':
+      return {
+        class_name: 'VocabularyFileCategoricalColumn',
+        config: {
+          key: column.key, vocabulary_file: column.vocabularyFile, vocabulary_size: column.vocabularySize,
+          num_oov_buckets: column.numOovBuckets, dtype: column.dtype, default_value: column.defaultValue, file_format: null,
+        },
+      };
+    case 'hash_bucket':
+      return { class_name: 'HashedCategoricalColumn', config: { key: column.key, hash_bucket_size: column.hashBucketSize, dtype: column.dtype } };
+    case 'crossed':
+      return {
+        class_name: 'CrossedColumn',
+        config: {
+          keys: column.keys.map((k) => (typeof k === 'string' ? k : columnToConfig(k))),
+          hash_bucket_size: column.hashBucketSize, hash_key: column.hashKey,
+        },
+      };
+    case 'weighted':
+      return {
+        class_name: 'WeightedCategoricalColumn',
+        config: { categorical_column: columnToConfig(column.categoricalColumn), weight_feature_key: column.weightFeatureKey, dtype: column.dtype },
+      };
+    case 'indicator':
+      return { class_name: 'IndicatorColumn', config: { categorical_column: columnToConfig(column.categoricalColumn) } };
+    case 'embedding': {
+      const { mean, stddev, seed } = column.initializer.truncatedNormal;
+      return {
+        class_name: 'EmbeddingColumn',
+        config: {
+          categorical_column: columnToConfig(column.categoricalColumn), dimension: column.dimension, combiner: column.combiner,
+          initializer: { class_name: 'TruncatedNormal', config: { mean, stddev, seed, dtype: 'float32' } },
+          ckpt_to_load_from: column.ckptToLoadFrom, tensor_name_in_ckpt: column.tensorNameInCkpt, max_norm: column.maxNorm,
+          trainable: column.trainable, use_safe_embedding_lookup: column.useSafeEmbeddingLookup,
+        },
+      };
+    }
+  }
+}
+
+function columnFromConfig(item: unknown, where: string): FeatureColumn {
+  if (!isRecord(item) || typeof item.class_name !== 'string' || !isRecord(item.config)) {
+    throw new SpecError(where, `expected {"class_name": ..., "config": {...}}, got ${JSON.stringify(item)?.slice(0, 120)}`);
+  }
+  const c = item.config;
+  const at = `${where} (${item.class_name})`;
+  switch (item.class_name) {
+    case 'NumericColumn':
+      return numericColumn(c.key as string, {
+        shape: c.shape as number[] | undefined, defaultValue: c.default_value as number | null,
+        dtype: (c.dtype ?? 'float32') as NumericColumn['dtype'], normalizer: normalizerFromConfig(c.normalizer_fn, at),
+      });
+    case 'BucketizedColumn': {
+      const source = columnFromConfig(c.source_column, `${at}.source_column`);
+      if (source.type !== 'numeric') throw new SpecError(at, 'source_column must be a NumericColumn');
+      return bucketizedColumn(source, c.boundaries as number[]);
+    }
+    case 'IdentityCategoricalColumn':
+      return categoricalColumnWithIdentity(c.key as string, c.number_buckets as number, { defaultValue: c.default_value as number | null });
+    case 'VocabularyListCategoricalColumn':
+      return categoricalColumnWithVocabularyList(c.key as string, c.vocabulary_list as string[], {
+        dtype: c.dtype as 'string', defaultValue: c.default_value as number, numOovBuckets: c.num_oov_buckets as number,
+      });
+    case 'VocabularyFileCategoricalColumn':
+      if (c.file_format != null && c.file_format !== 'text') {
+        throw new SpecError(at, `vocabulary file_format '${c.file_format}' is not supported; convert the vocabulary to a text file, one value per line`);
+      }
+      return categoricalColumnWithVocabularyFile(c.key as string, c.vocabulary_file as string, {
+        vocabularySize: c.vocabulary_size as number | null, dtype: c.dtype as 'string',
+        defaultValue: c.default_value as number | null, numOovBuckets: c.num_oov_buckets as number,
+      });
+    case 'HashedCategoricalColumn':
+      return categoricalColumnWithHashBucket(c.key as string, c.hash_bucket_size as number, { dtype: c.dtype as 'string' });
+    case 'CrossedColumn': {
+      const keys = (c.keys as unknown[]).map((k, i) => (typeof k === 'string' ? k : columnFromConfig(k, `${at}.keys[${i}]`)));
+      return crossedColumn(keys as CrossKey[], c.hash_bucket_size as number, { hashKey: c.hash_key as number | null });
+    }
+    case 'WeightedCategoricalColumn':
+      return weightedCategoricalColumn(categoricalFromConfig(c.categorical_column, at), c.weight_feature_key as string, { dtype: c.dtype as 'float32' });
+    case 'IndicatorColumn':
+      return indicatorColumn(categoricalFromConfig(c.categorical_column, at));
+    case 'EmbeddingColumn':
+      return embeddingColumn(categoricalFromConfig(c.categorical_column, at), c.dimension as number, {
+        combiner: c.combiner as 'mean', initializer: initializerFromConfig(c.initializer, at),
+        ckptToLoadFrom: c.ckpt_to_load_from as string | null, tensorNameInCkpt: c.tensor_name_in_ckpt as string | null,
+        maxNorm: c.max_norm as number | null, trainable: c.trainable as boolean | undefined,
+        useSafeEmbeddingLookup: c.use_safe_embedding_lookup as boolean | undefined,
+      });
+    default:
+      throw new SpecError(at, `unknown column class '${item.class_name}'`);
+  }
+}
+
+function categoricalFromConfig(item: unknown, at: string): CategoricalColumn {
+  return columnFromConfig(item, `${at}.categorical_column`) as CategoricalColumn;
+}
+
+function initializerFromConfig(item: unknown, at: string) {
+  if (item == null) return null;
+  if (isRecord(item) && item.class_name === 'TruncatedNormal' && isRecord(item.config)) {
+    const { mean = 0, stddev = 0.05, seed = null } = item.config as { mean?: number; stddev?: number; seed?: number | null };
+    return { truncatedNormal: { mean, stddev, seed } };
+  }
+  throw new SpecError(at, `initializer ${JSON.stringify(item)} is not supported; only TruncatedNormal initializers serialize`);
+}
+
+function normalizerToConfig(normalizer: Normalizer | null): unknown {
+  if (normalizer === null) return null;
+  if (normalizer === 'log1p') return { class_name: `${NORMALIZER_PREFIX}log1p`, config: {} };
+  if ('zscore' in normalizer) return { class_name: `${NORMALIZER_PREFIX}zscore`, config: { ...normalizer.zscore } };
+  return { class_name: `${NORMALIZER_PREFIX}minmax`, config: { ...normalizer.minmax } };
+}
+
+function normalizerFromConfig(item: unknown, at: string): Normalizer | null {
+  if (item == null) return null;
+  const kind = isRecord(item) && typeof item.class_name === 'string' ? item.class_name.replace(NORMALIZER_PREFIX, '') : null;
+  const config = isRecord(item) && isRecord(item.config) ? item.config : {};
+  if (kind === 'log1p') return 'log1p';
+  if (kind === 'zscore') return { zscore: { mean: config.mean as number, std: config.std as number } };
+  if (kind === 'minmax') return { minmax: { min: config.min as number, max: config.max as number } };
+  throw new SpecError(at, `normalizer_fn ${JSON.stringify(item)} is a Python callable we cannot run; use {zscore}, {minmax} or 'log1p'`);
+}
+
+/** TF stores defaults as nested tuples matching the shape. */
+function nest(flat: readonly number[] | null, shape: readonly number[]): unknown {
+  if (flat === null) return null;
+  const build = (offset: number, dim: number): unknown => {
+    if (dim === shape.length - 1) return flat.slice(offset, offset + shape[dim]);
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: shape[dim] }, (_, i) => build(offset + i * stride, dim + 1));
+  };
+  return build(0, 0);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,5 @@
+export * from './types.ts';
+export * from './builders.ts';
+export { toConfig, fromConfig, type ColumnConfig } from './config.ts';
+export { columnName, numBuckets, crossLeaves, compareCodePoints } from './names.ts';
+export { SpecError, DataError } from './errors.ts';

@@ -1,0 +1,168 @@
+import { type RecordBatch, type Schema, Table } from 'apache-arrow';
+import { type CompileOptions, type GraphPlan, planGraph } from '../graph/compile.ts';
+import type { LayoutEntry, SparseOutput } from '../graph/nodes.ts';
+import { writeCounts, writeFloats, writeOneHot } from '../kernels/dense-writers.ts';
+import { hasherFor } from '../kernels/hash/hasher.ts';
+import { grow } from '../kernels/interner.ts';
+import type { Ragged } from '../kernels/ragged.ts';
+import type { FeatureColumn } from '../spec/types.ts';
+import { describePlan } from './describe.ts';
+import { Executor, type NodeValue, type RunContext } from './executor.ts';
+import { type FeatureBatch, type RaggedTensor, concatRagged } from './feature-batch.ts';
+import { Session } from './session.ts';
+
+export interface TransformOptions {
+  /** 'default': embedding and bare categorical columns; 'all': also every categorical column inside (for linear models). */
+  sparse?: 'default' | 'all';
+  /**
+   * Reuse this graph's output buffers: the returned arrays are overwritten by the next transform.
+   * Saves all allocation in steady state; copy what you keep.
+   */
+  reuseBuffers?: boolean;
+}
+
+/**
+ * Validates the columns against the Arrow schema and compiles them into a frozen graph.
+ * Throws a SpecError naming the column, what is wrong and the fix.
+ */
+export function compile(columns: readonly FeatureColumn[], schema: Schema, options: CompileOptions = {}): FeatureGraph {
+  return new FeatureGraph(planGraph(columns, schema, options));
+}
+
+export class FeatureGraph {
+  readonly layout: readonly LayoutEntry[];
+  private executor: Executor;
+  /** Output buffers kept for `reuseBuffers` (the graph itself is frozen; these are not). */
+  private readonly buffers = {
+    dense: new Float32Array(0),
+    sparse: new Map<string, { ids: Int32Array; offsets: Int32Array; weights: Float32Array | null }>(),
+  };
+
+  constructor(readonly plan: GraphPlan) {
+    this.layout = Object.freeze(plan.dense.map((d) => d.entry));
+    this.executor = new Executor(plan.nodes, hasherFor(plan.hash));
+    Object.freeze(this);
+  }
+
+  get denseWidth(): number {
+    return this.plan.denseWidth;
+  }
+
+  /** Names of the ragged outputs a transform with these options gives. */
+  sparseNames(sparse: TransformOptions['sparse'] = 'default'): string[] {
+    return this.sparseOutputs(sparse).map((s) => s.name);
+  }
+
+  /** A session for fetching intermediate nodes and feeding overrides (TF's Session.run / partial_run). */
+  session(): Session {
+    return new Session(this.plan);
+  }
+
+  transform(input: Table | RecordBatch, options: TransformOptions = {}): FeatureBatch {
+    const batches = input instanceof Table ? input.batches : [input];
+    const numRows = batches.reduce((n, b) => n + b.numRows, 0);
+    const width = this.plan.denseWidth;
+    const reuse = options.reuseBuffers ?? false;
+    const dense = reuse ? this.reusedDense(numRows * width) : new Float32Array(numRows * width);
+    const outputs = this.sparseOutputs(options.sparse);
+    const collected: RaggedTensor[][] = outputs.map(() => []);
+    let rowBase = 0;
+    for (const batch of batches) {
+      const ctx: RunContext = { batch, rowBase, values: new Array(this.plan.nodes.length) };
+      const rows = dense.subarray(rowBase * width, (rowBase + batch.numRows) * width);
+      for (const { writer, entry } of this.plan.dense) {
+        const value = this.executor.evaluate(writer.node, ctx);
+        writeDense(writer, value, batch.numRows, rows, width, entry.offset);
+      }
+      outputs.forEach((output, i) => {
+        const { ragged } = this.executor.evaluate(output.node, ctx) as { ragged: Ragged<Int32Array> };
+        collected[i].push(this.copyRagged(ragged, output, reuse && batches.length === 1));
+      });
+      rowBase += batch.numRows;
+    }
+    const sparse: Record<string, RaggedTensor> = {};
+    outputs.forEach((output, i) => {
+      sparse[output.name] = collected[i].length === 1 ? collected[i][0] : concatRagged(collected[i]);
+    });
+    return { numRows, dense: { values: dense, shape: [numRows, width], layout: this.layout }, sparse };
+  }
+
+  /** The nodes, their inputs and the output layout, as a readable table. */
+  describe(): string {
+    return describePlan(this.plan);
+  }
+
+  private sparseOutputs(sparse: TransformOptions['sparse'] = 'default'): readonly SparseOutput[] {
+    if (sparse !== 'default' && sparse !== 'all') throw new Error(`sparse must be 'default' or 'all', got ${JSON.stringify(sparse)}`);
+    return this.plan.sparse.filter((s) => sparse === 'all' || !s.onlyForAll);
+  }
+
+  private reusedDense(size: number): Float32Array {
+    if (this.buffers.dense.length < size) this.buffers.dense = new Float32Array(size);
+    const view = this.buffers.dense.subarray(0, size);
+    view.fill(0);
+    return view;
+  }
+
+  private copyRagged(ragged: Ragged<Int32Array>, output: SparseOutput, reuse: boolean): RaggedTensor {
+    const count = ragged.numValues;
+    const rows = ragged.numRows;
+    let ids: Int32Array;
+    let offsets: Int32Array;
+    let weights: Float32Array | undefined;
+    if (reuse) {
+      let buffers = this.buffers.sparse.get(output.name);
+      if (!buffers) this.buffers.sparse.set(output.name, (buffers = { ids: new Int32Array(0), offsets: new Int32Array(0), weights: null }));
+      if (buffers.ids.length < count) buffers.ids = grow(buffers.ids, count);
+      if (buffers.offsets.length < rows + 1) buffers.offsets = grow(buffers.offsets, rows + 1);
+      if (ragged.weights && (!buffers.weights || buffers.weights.length < count)) buffers.weights = new Float32Array(count * 2);
+      ids = buffers.ids.subarray(0, count);
+      offsets = buffers.offsets.subarray(0, rows + 1);
+      ids.set(ragged.values.subarray(0, count));
+      offsets.set(ragged.rowOffsets.subarray(0, rows + 1));
+      if (ragged.weights) (weights = buffers.weights!.subarray(0, count)).set(ragged.weights.subarray(0, count));
+    } else {
+      ids = ragged.values.slice(0, count);
+      offsets = ragged.rowOffsets.slice(0, rows + 1);
+      if (ragged.weights) weights = ragged.weights.slice(0, count);
+    }
+    return pruneNegative({ ids, offsets, ...(weights ? { weights } : {}), cardinality: output.cardinality, combiner: output.combiner, dimension: output.dimension });
+  }
+}
+
+function writeDense(writer: FeatureGraph['plan']['dense'][number]['writer'], value: NodeValue, numRows: number, dense: Float32Array, stride: number, offset: number): void {
+  switch (writer.kind) {
+    case 'floats':
+      writeFloats((value as { values: Float32Array }).values, numRows, (value as { width: number }).width, dense, stride, offset);
+      return;
+    case 'one_hot':
+      writeOneHot((value as { values: Int32Array }).values, numRows, writer.perRow, writer.depth, dense, stride, offset);
+      return;
+    case 'counts':
+      writeCounts((value as { ragged: Ragged<Int32Array> }).ragged, writer.depth, dense, stride, offset);
+  }
+}
+
+/**
+ * Output id tensors hold only real ids: TF keeps -1 (no id) in its id tensors and every consumer
+ * (indicator, embedding, linear) ignores it, so we drop it here once. Compacts in place.
+ */
+function pruneNegative(t: RaggedTensor): RaggedTensor {
+  const { ids, offsets, weights } = t;
+  const rows = offsets.length - 1;
+  let k = 0;
+  let start = 0;
+  for (let r = 0; r < rows; r++) {
+    const end = offsets[r + 1];
+    for (let i = start; i < end; i++) {
+      if (ids[i] >= 0) {
+        if (weights) weights[k] = weights[i];
+        ids[k++] = ids[i];
+      }
+    }
+    start = end;
+    offsets[r + 1] = k;
+  }
+  if (k === ids.length) return t;
+  return { ...t, ids: ids.subarray(0, k), ...(weights ? { weights: weights.subarray(0, k) } : {}) };
+}
