@@ -26,10 +26,22 @@ export function nullTest(data: Data): ((row: number) => boolean) | null {
 export type NumberArray =
   | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
-/** Reads element i of a primitive chunk as a JS number (Int64 through Number(), Bool as 0/1). */
+/** Reads element i of a primitive chunk as a JS number (Int64 through Number(), Bool as 0/1, dictionaries decoded). */
 export function numberReader(data: Data): (i: number) => number {
   const values = data.values as unknown;
   switch (data.type.typeId) {
+    case Type.Dictionary: {
+      const keys = values as Int32Array;
+      const entries = dictionaryChunks(data).map(numberReader);
+      const starts = chunkStarts(dictionaryChunks(data));
+      if (entries.length === 1) return (i) => entries[0](keys[i]);
+      return (i) => {
+        const key = keys[i];
+        let c = starts.length - 1;
+        while (starts[c] > key) c--;
+        return entries[c](key - starts[c]);
+      };
+    }
     case Type.Bool: {
       const bits = values as Uint8Array;
       const offset = data.offset;
@@ -81,4 +93,19 @@ function halfToFloat(h: number): number {
   if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
   if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** The chunks of a dictionary-encoded column's dictionary (several after IPC delta batches); keys index them end to end. */
+export function dictionaryChunks(data: Data): readonly Data[] {
+  return data.dictionary?.data ?? [];
+}
+
+export function chunkStarts(chunks: readonly Data[]): number[] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const chunk of chunks) {
+    starts.push(at);
+    at += chunk.length;
+  }
+  return starts;
 }

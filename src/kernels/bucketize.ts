@@ -10,6 +10,12 @@ export function bucketize(values: Float32Array, count: number, boundaries: Float
       out[i] = nb;
       continue;
     }
+    if (nb <= 32) { // few boundaries: a branch-free count beats the binary search
+      let count = 0;
+      for (let j = 0; j < nb; j++) count += boundaries[j] <= x ? 1 : 0;
+      out[i] = count;
+      continue;
+    }
     let lo = 0;
     let hi = nb;
     while (lo < hi) { // upper_bound: first boundary > x

@@ -1,5 +1,5 @@
 import { type Data, Type } from 'apache-arrow';
-import { isListType, isStringType, listOffsets, nullTest, numberReader } from './arrow-data.ts';
+import { dictionaryChunks, isListType, isStringType, listOffsets, nullTest, numberReader } from './arrow-data.ts';
 import type { BytesInterner } from './interner.ts';
 import type { Ragged } from './ragged.ts';
 
@@ -10,16 +10,23 @@ import type { Ragged } from './ragged.ts';
 
 /** Dictionary → interned codes, computed once per Arrow dictionary (they are shared across IPC batches). */
 export class DictionaryCodes {
-  private cache = new WeakMap<Data, { generation: number; codes: Int32Array }>();
+  private cache = new WeakMap<object, { generation: number; size: number; codes: Int32Array }>();
 
-  codesFor(dictionary: Data, interner: BytesInterner): Int32Array {
-    const hit = this.cache.get(dictionary);
-    if (hit && hit.generation === interner.generation) return hit.codes;
-    const codes = new Int32Array(dictionary.length);
-    const offsets = dictionary.valueOffsets as Int32Array;
-    const bytes = dictionary.values as Uint8Array;
-    for (let i = 0; i < dictionary.length; i++) codes[i] = interner.intern(bytes, Number(offsets[i]), Number(offsets[i + 1]));
-    this.cache.set(dictionary, { generation: interner.generation, codes });
+  /** Codes of every dictionary entry of a dictionary-encoded chunk, in key order. */
+  codesFor(data: Data, interner: BytesInterner): Int32Array {
+    const chunks = dictionaryChunks(data);
+    const size = chunks.reduce((n, c) => n + c.length, 0);
+    const owner = data.dictionary!;
+    const hit = this.cache.get(owner);
+    if (hit && hit.generation === interner.generation && hit.size === size) return hit.codes;
+    const codes = new Int32Array(size);
+    let k = 0;
+    for (const chunk of chunks) {
+      const offsets = chunk.valueOffsets as Int32Array | BigInt64Array;
+      const bytes = chunk.values as Uint8Array;
+      for (let i = 0; i < chunk.length; i++) codes[k++] = interner.intern(bytes, Number(offsets[i]), Number(offsets[i + 1]));
+    }
+    this.cache.set(owner, { generation: interner.generation, size, codes });
     return codes;
   }
 }
@@ -31,6 +38,10 @@ export function readStrings(data: Data, interner: BytesInterner, dictionaries: D
   const start = list ? listOffsets(data) : null;
   const rowNull = nullTest(data);
   out.reset(n, list ? Math.max(n, items.length) : n);
+  if (!list && !rowNull && items.type.typeId === Type.Dictionary) {
+    readDictionaryScalars(items, dictionaries.codesFor(items, interner), out);
+    return;
+  }
   const itemCode = stringItemReader(items, interner, dictionaries);
   const itemNull = list ? nullTest(items) : null;
   const offsets = out.rowOffsets;
@@ -50,9 +61,21 @@ export function readStrings(data: Data, interner: BytesInterner, dictionaries: D
   out.numValues = k;
 }
 
+/** The common case (one dictionary-encoded value per row, no nulls) as one tight loop. */
+function readDictionaryScalars(data: Data, codes: Int32Array, out: Ragged<Int32Array>): void {
+  const keys = data.values as Int32Array;
+  const values = out.values;
+  const offsets = out.rowOffsets;
+  for (let r = 0; r < data.length; r++) {
+    values[r] = codes[keys[r]];
+    offsets[r + 1] = r + 1;
+  }
+  out.numValues = data.length;
+}
+
 function stringItemReader(items: Data, interner: BytesInterner, dictionaries: DictionaryCodes): (i: number) => number {
   if (items.type.typeId === Type.Dictionary) {
-    const codes = dictionaries.codesFor(items.dictionary!.data[0], interner);
+    const codes = dictionaries.codesFor(items, interner);
     const keys = items.values as Int32Array;
     return (i) => codes[keys[i]];
   }
@@ -70,7 +93,7 @@ export function readInts(data: Data, out: Ragged<Float64Array>): void {
   const rowNull = nullTest(data);
   const itemNull = list ? nullTest(items) : null;
   out.reset(n, list ? Math.max(n, items.length) : n);
-  const read = intItemReader(items);
+  const read = numberReader(items);
   const offsets = out.rowOffsets;
   let k = 0;
   for (let r = 0; r < n; r++) {
@@ -88,15 +111,6 @@ export function readInts(data: Data, out: Ragged<Float64Array>): void {
   out.numValues = k;
 }
 
-function intItemReader(items: Data): (i: number) => number {
-  if (items.type.typeId === Type.Dictionary) {
-    const dictionary = items.dictionary!.data[0];
-    const readValue = numberReader(dictionary);
-    const keys = items.values as Int32Array;
-    return (i) => readValue(keys[i]);
-  }
-  return numberReader(items);
-}
 
 /** The Arrow types each reader accepts, for compile-time schema checks. */
 export function stringInputType(typeId: Type, valueTypeId: Type | null): boolean {

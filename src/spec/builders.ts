@@ -113,7 +113,7 @@ export function categoricalColumnWithIdentity(key: string, numBuckets: number, o
 
 export interface VocabularyOptions {
   dtype?: CategoricalDType;
-  /** Id of out-of-vocabulary values when numOovBuckets is 0; -1 (the default) = no id. */
+  /** Id of out-of-vocabulary values when numOovBuckets is 0; -1 (the default), or any negative id, = no id. */
   defaultValue?: number | null;
   numOovBuckets?: number;
 }
@@ -168,7 +168,7 @@ function vocabularyDType(key: string, dtype: CategoricalDType | undefined, value
 function oovOptions(key: string, options: VocabularyOptions): { defaultValue: number; numOovBuckets: number } {
   const numOovBuckets = nonNegativeInt(key, 'numOovBuckets', options.numOovBuckets ?? 0);
   const defaultValue = options.defaultValue ?? -1;
-  if (!Number.isInteger(defaultValue) || defaultValue < -1) {
+  if (!Number.isInteger(defaultValue)) {
     throw new SpecError(key, `defaultValue must be an integer id, or -1 for no id; got ${defaultValue}`);
   }
   if (numOovBuckets > 0 && defaultValue !== -1) {

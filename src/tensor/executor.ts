@@ -3,7 +3,7 @@ import type { GraphNode, Node } from '../graph/nodes.ts';
 import type { Hasher } from '../kernels/hash/hasher.ts';
 import { DataError } from '../spec/errors.ts';
 import { bucketize } from '../kernels/bucketize.ts';
-import { cross, type CrossLeaf } from '../kernels/cross.ts';
+import { cross, CrossMemo, type CrossLeaf } from '../kernels/cross.ts';
 import { DROP, IdTable, mapCodes, mapInts } from '../kernels/id-table.ts';
 import { BytesInterner } from '../kernels/interner.ts';
 import { type CategoricalValues, Ragged } from '../kernels/ragged.ts';
@@ -20,9 +20,14 @@ export type NodeValue =
   | CategoricalValues
   | { kind: 'ids'; ragged: Ragged<Int32Array> };
 
-/** One batch being run: the input, where its rows start in the whole input, and the values so far. */
+/**
+ * One batch being run: its raw features (from a record batch, or fed one by one to a partial run),
+ * where its rows start in the whole input, and the node values so far.
+ */
 export interface RunContext {
-  batch: RecordBatch;
+  batch: RecordBatch | null;
+  /** Raw features fed by name; they win over the batch's fields. */
+  features?: Map<string, Data>;
   rowBase: number;
   values: (NodeValue | undefined)[];
 }
@@ -114,7 +119,7 @@ export class Executor {
       case 'identity':
         return this.lookupRunner(node, fail, input);
       case 'cross': {
-        const memo = new TupleMemo(node.inputs.length);
+        const memo = new CrossMemo(new TupleMemo(node.inputs.length));
         const generations = new Float64Array(node.inputs.length).fill(-1);
         const ragged = new Ragged(new Int32Array(0));
         const params = { hasher: this.hasher, hashKey: node.hashKey === null ? null : BigInt(node.hashKey), numBuckets: node.numBuckets, memo };
@@ -242,6 +247,9 @@ const fieldIndexCache = new WeakMap<object, Map<string, number>>();
 
 /** The Data of feature `key` in this batch (compile checked it exists; a later batch may still lack it). */
 function column(ctx: RunContext, key: string, columnName: string): Data {
+  const fed = ctx.features?.get(key);
+  if (fed) return fed;
+  if (!ctx.batch) throw new DataError(columnName, ctx.rowBase, `feature '${key}' has not been fed`);
   const schema = ctx.batch.schema;
   let indexes = fieldIndexCache.get(schema);
   if (!indexes) {

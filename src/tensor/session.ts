@@ -1,4 +1,4 @@
-import type { RecordBatch } from 'apache-arrow';
+import { type Data, type RecordBatch, Vector } from 'apache-arrow';
 import type { GraphPlan } from '../graph/compile.ts';
 import type { GraphNode } from '../graph/nodes.ts';
 import { hasherFor } from '../kernels/hash/hasher.ts';
@@ -12,8 +12,11 @@ export type FetchValue =
   | { ids: Int32Array; offsets: Int32Array; weights?: Float32Array } // ragged ids
   | { values: (string | number)[]; offsets: Int32Array }; // raw categorical input
 
-/** What a feed may replace a node's value with (same shapes as fetches; raw inputs cannot be fed). */
-export type FeedValue = Float32Array | Int32Array | { ids: Int32Array; offsets: Int32Array; weights?: Float32Array };
+/**
+ * What a feed may be: a node's value (same shapes as fetches), or, under a raw feature's name, an Arrow
+ * Vector holding that feature for the batch's rows.
+ */
+export type FeedValue = Float32Array | Int32Array | { ids: Int32Array; offsets: Int32Array; weights?: Float32Array } | Vector;
 
 export interface PartialRunHandle {
   readonly fetches: ReadonlySet<string>;
@@ -23,16 +26,18 @@ export interface PartialRunHandle {
 }
 
 /**
- * Runs a compiled graph, TF-style: fetch any node by name, feed overrides for any node, and
- * partialRunSetup / partialRun to continue one run step by step with more feeds.
+ * Runs a compiled graph, TF-style: fetch any node by name, feed overrides for any node or raw feature,
+ * and partialRunSetup / partialRun to continue one run step by step with more feeds.
  */
 export class Session {
   private executor: Executor;
   private byName: Map<string, GraphNode>;
+  private featureKeys: Set<string>;
 
   constructor(private plan: GraphPlan) {
     this.executor = new Executor(plan.nodes, hasherFor(plan.hash));
     this.byName = new Map(plan.nodes.map((n) => [n.name, n]));
+    this.featureKeys = new Set(plan.nodes.flatMap((n) => featureKeyOf(n) ?? []));
   }
 
   /** Node names that `run` can fetch or feed. */
@@ -40,18 +45,25 @@ export class Session {
     return this.plan.nodes.map((n) => n.name);
   }
 
-  run(batch: RecordBatch, fetches: readonly string[] = this.nodeNames, feeds: Record<string, FeedValue> = {}): Record<string, FetchValue> {
-    const ctx = this.context(batch);
+  /** Runs `batch` (raw features may also be fed), returning a copy of each fetched node. */
+  run(batch: RecordBatch | null, fetches: readonly string[] = this.nodeNames, feeds: Record<string, FeedValue> = {}): Record<string, FetchValue> {
+    const ctx: RunContext = { batch, rowBase: 0, values: new Array(this.plan.nodes.length) };
     for (const [name, value] of Object.entries(feeds)) this.feed(ctx, name, value);
     return this.fetch(this.executor, ctx, fetches);
   }
 
-  partialRunSetup(batch: RecordBatch, fetches: readonly string[], feeds: readonly string[] = []): PartialRunHandle {
-    [...fetches, ...feeds].forEach((name) => this.node(name));
+  /** Declares what a partial run will fetch and what will be fed later (node names or raw feature keys). */
+  partialRunSetup(fetches: readonly string[], feeds: readonly string[] = []): PartialRunHandle {
+    fetches.forEach((name) => this.node(name));
+    feeds.forEach((name) => this.byName.has(name) || this.featureKeys.has(name) || this.node(name));
     // A handle gets its own executor: its values must survive other runs on this session.
-    return { fetches: new Set(fetches), pendingFeeds: new Set(feeds), ctx: this.context(batch), executor: new Executor(this.plan.nodes, hasherFor(this.plan.hash)) };
+    return {
+      fetches: new Set(fetches), pendingFeeds: new Set(feeds), executor: new Executor(this.plan.nodes, hasherFor(this.plan.hash)),
+      ctx: { batch: null, features: new Map(), rowBase: 0, values: new Array(this.plan.nodes.length) },
+    };
   }
 
+  /** Feeds more values into a partial run, then fetches nodes whose inputs are all there. */
   partialRun(handle: PartialRunHandle, fetches: readonly string[], feeds: Record<string, FeedValue> = {}): Record<string, FetchValue> {
     for (const [name, value] of Object.entries(feeds)) {
       if (!handle.pendingFeeds.delete(name)) {
@@ -61,25 +73,24 @@ export class Session {
     }
     for (const name of fetches) {
       if (!handle.fetches.has(name)) throw new Error(`partialRun: '${name}' was not declared as a fetch in partialRunSetup`);
-      const missing = this.pendingInputs(this.node(name).id, handle);
-      if (missing) throw new Error(`partialRun: fetching '${name}' needs feed '${missing}', which has not been fed yet`);
+      const missing = this.missingInput(this.node(name).id, handle.ctx, handle.pendingFeeds);
+      if (missing) throw new Error(`partialRun: fetching '${name}' needs '${missing}', which has not been fed yet`);
     }
     return this.fetch(handle.executor, handle.ctx, fetches);
   }
 
-  private pendingInputs(id: number, handle: PartialRunHandle): string | null {
+  /** The first feed or raw feature that node `id` still waits for, or null. */
+  private missingInput(id: number, ctx: RunContext, pending: ReadonlySet<string>): string | null {
     const node = this.plan.nodes[id];
-    if (handle.ctx.values[id]) return null;
-    if (handle.pendingFeeds.has(node.name)) return node.name;
+    if (ctx.values[id]) return null;
+    if (pending.has(node.name)) return node.name;
+    const key = featureKeyOf(node);
+    if (key !== null && !ctx.features?.has(key) && (pending.has(key) || !ctx.batch)) return key;
     for (const input of node.inputs) {
-      const missing = this.pendingInputs(input, handle);
+      const missing = this.missingInput(input, ctx, pending);
       if (missing) return missing;
     }
     return null;
-  }
-
-  private context(batch: RecordBatch): RunContext {
-    return { batch, rowBase: 0, values: new Array(this.plan.nodes.length) };
   }
 
   private fetch(executor: Executor, ctx: RunContext, fetches: readonly string[]): Record<string, FetchValue> {
@@ -89,14 +100,36 @@ export class Session {
   }
 
   private feed(ctx: RunContext, name: string, value: FeedValue): void {
+    if (value instanceof Vector) {
+      if (!this.featureKeys.has(name)) throw new Error(`feed '${name}': no column reads a feature of that name`);
+      if (value.data.length !== 1) throw new Error(`feed '${name}': give a Vector of one chunk (vector.data.length is ${value.data.length})`);
+      (ctx.features ??= new Map<string, Data>()).set(name, value.data[0]);
+      return;
+    }
     const node = this.node(name);
-    ctx.values[node.id] = fromFeed(node, value, ctx.batch.numRows);
+    ctx.values[node.id] = fromFeed(node, value, this.rowsOf(ctx, name));
+  }
+
+  private rowsOf(ctx: RunContext, name: string): number {
+    if (ctx.batch) return ctx.batch.numRows;
+    const fed = ctx.features?.values().next().value;
+    if (fed) return fed.length;
+    throw new Error(`feed '${name}': feed a raw feature (or run with a batch) first, so the number of rows is known`);
   }
 
   private node(name: string): GraphNode {
     const node = this.byName.get(name);
     if (!node) throw new Error(`no node named '${name}'; the graph has: ${this.nodeNames.join(', ')}`);
     return node;
+  }
+}
+
+/** The raw feature a node reads, if any. */
+function featureKeyOf(node: GraphNode): string | null {
+  switch (node.op) {
+    case 'numeric': case 'read_strings': case 'read_ints': return node.key;
+    case 'weights': return node.weightKey;
+    default: return null;
   }
 }
 
@@ -122,7 +155,7 @@ function toFetch(value: NodeValue): FetchValue {
   }
 }
 
-function fromFeed(node: GraphNode, value: FeedValue, numRows: number): NodeValue {
+function fromFeed(node: GraphNode, value: Exclude<FeedValue, Vector>, numRows: number): NodeValue {
   const where = `feed '${node.name}'`;
   switch (node.op) {
     case 'numeric':
@@ -139,12 +172,12 @@ function fromFeed(node: GraphNode, value: FeedValue, numRows: number): NodeValue
     }
     case 'read_strings':
     case 'read_ints':
-      throw new Error(`${where}: raw inputs come from the batch; feed the node that reads them instead`);
+      throw new Error(`${where}: feed the raw feature '${node.key}' as an Arrow Vector instead`);
     default: {
       if (value instanceof Float32Array || value instanceof Int32Array || value.offsets.length !== numRows + 1) {
         throw new Error(`${where}: expected ragged ids {ids, offsets (length rows + 1), weights?}`);
       }
-      const ragged = new Ragged(value.ids);
+      const ragged = new Ragged(value.ids as Int32Array<ArrayBuffer>);
       ragged.numRows = numRows;
       ragged.numValues = value.offsets[numRows];
       ragged.rowOffsets = value.offsets as Int32Array<ArrayBuffer>;
