@@ -42,6 +42,10 @@ export function readStrings(data: Data, interner: BytesInterner, dictionaries: D
     readDictionaryScalars(items, dictionaries.codesFor(items, interner), out);
     return;
   }
+  if (!list && !rowNull && items.valueOffsets instanceof Int32Array) {
+    readUtf8Scalars(items, interner, out);
+    return;
+  }
   const itemCode = stringItemReader(items, interner, dictionaries);
   const itemNull = list ? nullTest(items) : null;
   const offsets = out.rowOffsets;
@@ -69,6 +73,19 @@ function readDictionaryScalars(data: Data, codes: Int32Array, out: Ragged<Int32A
   for (let r = 0; r < data.length; r++) {
     values[r] = codes[keys[r]];
     offsets[r + 1] = r + 1;
+  }
+  out.numValues = data.length;
+}
+
+/** One plain Utf8 value per row, no nulls: intern straight from the Arrow buffers. */
+function readUtf8Scalars(data: Data, interner: BytesInterner, out: Ragged<Int32Array>): void {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const values = out.values;
+  const rowOffsets = out.rowOffsets;
+  for (let r = 0; r < data.length; r++) {
+    values[r] = interner.intern(bytes, offsets[r], offsets[r + 1]);
+    rowOffsets[r + 1] = r + 1;
   }
   out.numValues = data.length;
 }
