@@ -136,7 +136,7 @@ class Planner {
       }
       case 'identity': {
         const input = this.readInput(column.key, name, 'int');
-        const node = b.add({ op: 'identity', numBuckets: column.numBuckets, defaultValue: column.defaultValue, dropSentinels: !input.list }, name, [input.node]);
+        const node = b.add({ op: 'identity', numBuckets: column.numBuckets, defaultValue: column.defaultValue }, name, [input.node]);
         return { node, cardinality: column.numBuckets, labels: String };
       }
       case 'vocabulary_list':
@@ -151,13 +151,13 @@ class Planner {
         }
         const input = this.readInput(column.key, name, integers ? 'int' : 'string');
         const node = b.add({
-          op: 'vocabulary', vocabulary, defaultValue: column.defaultValue, numOovBuckets: column.numOovBuckets, dropSentinels: !input.list,
+          op: 'vocabulary', vocabulary, defaultValue: column.defaultValue, numOovBuckets: column.numOovBuckets,
         }, name, [input.node]);
         return { node, cardinality: vocabulary.length + column.numOovBuckets, labels: (id) => (id < vocabulary.length ? String(vocabulary[id]) : `OOV${id - vocabulary.length}`) };
       }
       case 'hash_bucket': {
         const input = this.readInput(column.key, name, column.dtype === 'string' ? 'string' : 'int');
-        const node = b.add({ op: 'hash_bucket', numBuckets: column.hashBucketSize, dropSentinels: !input.list }, name, [input.node]);
+        const node = b.add({ op: 'hash_bucket', numBuckets: column.hashBucketSize }, name, [input.node]);
         return { node, cardinality: column.hashBucketSize, labels: (id) => `#${id}` };
       }
       case 'crossed': {
@@ -179,7 +179,7 @@ class Planner {
   }
 
   /** The raw read of a categorical feature, checking that its type fits what the column expects. */
-  private readInput(key: string, column: string, want: 'string' | 'int' | 'any'): { node: number; list: boolean } {
+  private readInput(key: string, column: string, want: 'string' | 'int' | 'any'): { node: number } {
     const info = this.field(key, column);
     const isString = info.item === 'string';
     const isInt = info.item === 'int';
@@ -193,7 +193,7 @@ class Planner {
       throw new SpecError(column, `can only cross strings or integers, but feature '${key}' is ${info.typeText}; bucketize numbers first`);
     }
     const node = this.builder.add(isString ? { op: 'read_strings', key } : { op: 'read_ints', key }, key, [], `${key}/raw`);
-    return { node, list: info.list };
+    return { node };
   }
 
   private field(key: string, column: string): FieldInfo {

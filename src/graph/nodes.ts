@@ -17,10 +17,10 @@ export type Node =
   /** Raw categorical input: interned string codes, or integers. */
   | { op: 'read_strings'; key: string }
   | { op: 'read_ints'; key: string }
-  /** Ragged ids from a vocabulary; `dropSentinels` removes '' / -1 of one-value-per-row inputs (TF's dense rule). */
-  | { op: 'vocabulary'; vocabulary: readonly (string | number)[]; defaultValue: number; numOovBuckets: number; dropSentinels: boolean }
-  | { op: 'identity'; numBuckets: number; defaultValue: number | null; dropSentinels: boolean }
-  | { op: 'hash_bucket'; numBuckets: number; dropSentinels: boolean }
+  /** Ragged ids from a vocabulary, identity or hash; dense inputs drop '' and -1 first (TF's rule). */
+  | { op: 'vocabulary'; vocabulary: readonly (string | number)[]; defaultValue: number; numOovBuckets: number }
+  | { op: 'identity'; numBuckets: number; defaultValue: number | null }
+  | { op: 'hash_bucket'; numBuckets: number }
   | { op: 'cross'; numBuckets: number; hashKey: number | null }
   /** Ragged ids with weights taken from a second feature, position by position. */
   | { op: 'weights'; weightKey: string };

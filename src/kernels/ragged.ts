@@ -32,8 +32,11 @@ export class Ragged<T extends Int32Array | Float64Array = Int32Array> {
   }
 }
 
-/** Strings as interned codes, plus whether the input was one scalar per row (TF's dense-tensor rules). */
-export interface StringValues { kind: 'strings'; ragged: Ragged<Int32Array>; scalar: boolean; interner: BytesInterner }
-/** Integers (exact up to 2^53), plus the same scalar flag. */
-export interface IntValues { kind: 'ints'; ragged: Ragged<Float64Array>; scalar: boolean }
+/**
+ * Strings as interned codes. `dense` tells whether the input was a TF dense tensor (a scalar or a
+ * FixedSizeList per row), whose '' / -1 cells categorical columns drop, rather than a sparse one (a List).
+ */
+export interface StringValues { kind: 'strings'; ragged: Ragged<Int32Array>; dense: boolean; interner: BytesInterner }
+/** Integers (exact up to 2^53), with the same `dense` flag. */
+export interface IntValues { kind: 'ints'; ragged: Ragged<Float64Array>; dense: boolean }
 export type CategoricalValues = StringValues | IntValues;

@@ -17,7 +17,7 @@ export function readNumeric(
   if (isListType(data.type.typeId)) {
     const child = data.children[0];
     const start = listOffsets(data);
-    const read = numberReader(child);
+    const read = float32Reader(child);
     const childNull = nullTest(child);
     for (let r = 0; r < n; r++) {
       if (isNullRow?.(r)) {
@@ -42,7 +42,7 @@ export function readNumeric(
     out.set((data.values as NumberArray).subarray(0, n), 0); // the common case: one bulk copy, cast by the typed array
     return null;
   }
-  const read = numberReader(data);
+  const read = float32Reader(data);
   for (let r = 0; r < n; r++) {
     if (isNullRow?.(r)) {
       if (!defaults) return { row: r, reason: 'missing value (null) and the column has no defaultValue' };
@@ -52,6 +52,32 @@ export function readNumeric(
     }
   }
   return null;
+}
+
+/** Int64 to float32 with one rounding (through float64 it would round twice and can land one step off). */
+export function int64ToFloat32(value: bigint): number {
+  const negative = value < 0n;
+  let magnitude = negative ? -value : value;
+  const bits = magnitude.toString(2).length;
+  if (bits > 24) {
+    const shift = BigInt(bits - 24);
+    const rest = magnitude & ((1n << shift) - 1n);
+    const half = 1n << (shift - 1n);
+    magnitude >>= shift;
+    if (rest > half || (rest === half && (magnitude & 1n) === 1n)) magnitude += 1n; // round half to even
+    magnitude <<= shift;
+  }
+  return Math.fround(negative ? -Number(magnitude) : Number(magnitude));
+}
+
+function float32Reader(data: Data): (i: number) => number {
+  const values = data.values as unknown;
+  if (data.type.typeId === Type.Int && (values instanceof BigInt64Array || values instanceof BigUint64Array)) {
+    const big = values;
+    // Below 2^24 every integer is exact in float32; only larger ones need the careful path.
+    return (i) => (big[i] < 16777216n && big[i] > -16777216n ? Number(big[i]) : int64ToFloat32(big[i]));
+  }
+  return numberReader(data);
 }
 
 function isPlainNumbers(data: Data): boolean {

@@ -1,11 +1,12 @@
-import type { Data } from 'apache-arrow';
+import { type Data, Type } from 'apache-arrow';
 import { isListType, listOffsets, nullTest, numberReader } from './arrow-data.ts';
 import type { ReadFailure } from './read-numeric.ts';
 import type { Ragged } from './ragged.ts';
 
 /**
- * Pairs each id of a row with the weight at the same position of the weight feature (scalar or list).
- * A row with ids must carry exactly as many non-null weights; a row without ids ignores its weights.
+ * Pairs each id of a row with the weight at the same position of the weight feature. A dense weight
+ * input (a scalar or a FixedSizeList per row) drops its 0.0 cells first, as TF does; a List keeps them.
+ * A row with ids must then carry exactly as many weights; a row without ids ignores its weights.
  */
 export function readWeights(ids: Ragged<Int32Array>, data: Data, out: Ragged<Int32Array>): ReadFailure | null {
   const n = ids.numRows;
@@ -15,6 +16,7 @@ export function readWeights(ids: Ragged<Int32Array>, data: Data, out: Ragged<Int
   out.numValues = ids.numValues;
   const weights = out.reserveWeights(ids.numValues);
   const list = isListType(data.type.typeId);
+  const dropZeros = !list || data.type.typeId === Type.FixedSizeList;
   const items = list ? data.children[0] : data;
   const start = list ? listOffsets(data) : (r: number) => r;
   const rowNull = nullTest(data);
@@ -24,13 +26,17 @@ export function readWeights(ids: Ragged<Int32Array>, data: Data, out: Ragged<Int
     const first = ids.rowOffsets[r];
     const count = ids.rowOffsets[r + 1] - first;
     if (count === 0) continue;
-    const s = start(r);
-    const available = rowNull?.(r) ? 0 : list ? start(r + 1) - s : 1;
-    if (available !== count) return { row: r, reason: `${count} ids but ${available} weights; weights must line up with the ids` };
-    for (let j = 0; j < count; j++) {
-      if (itemNull?.(s + j)) return { row: r, reason: `weight ${j} is null` };
-      weights[first + j] = read(s + j);
+    let k = 0;
+    if (!rowNull?.(r)) {
+      for (let i = start(r), end = list ? start(r + 1) : r + 1; i < end; i++) {
+        if (itemNull?.(i)) return { row: r, reason: `weight ${i - start(r)} is null` };
+        const w = read(i);
+        if (dropZeros && w === 0) continue;
+        if (k === count) return { row: r, reason: `${count} ids but more weights; weights must line up with the ids` };
+        weights[first + k++] = w;
+      }
     }
+    if (k !== count) return { row: r, reason: `${count} ids but ${k} weights; weights must line up with the ids` };
   }
   return null;
 }

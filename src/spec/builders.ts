@@ -34,24 +34,30 @@ export function numericColumn(key: string, options: NumericOptions = {}): Numeri
   if (shape.length === 0) throw new SpecError(key, 'shape must have at least one dimension, e.g. [1]');
   shape.forEach((d) => positiveInt(key, 'each shape dimension', d));
   const dtype = oneOf(key, 'dtype', options.dtype ?? 'float32', NUMERIC_DTYPES);
-  const size = shape.reduce((a, b) => a * b, 1);
   return deepFreeze({
     type: 'numeric', key, shape, dtype,
-    defaultValue: numericDefault(key, options.defaultValue ?? null, size, dtype),
+    defaultValue: numericDefault(key, options.defaultValue ?? null, shape, dtype),
     normalizer: checkNormalizer(key, options.normalizer ?? null),
   });
 }
 
-function numericDefault(key: string, value: number | readonly unknown[] | null, size: number, dtype: NumericDType): number[] | null {
+function numericDefault(key: string, value: number | readonly unknown[] | null, shape: readonly number[], dtype: NumericDType): number[] | null {
+  const size = shape.reduce((a, b) => a * b, 1);
   if (value === null) return null;
   const flat = typeof value === 'number' ? new Array<number>(size).fill(value) : (value as unknown[]).flat(Infinity);
-  if (flat.length !== size || !flat.every((v) => typeof v === 'number')) {
+  if (!(typeof value === 'number' || nestedLike(value, shape)) || !flat.every((v) => typeof v === 'number')) {
     throw new SpecError(key, `defaultValue must be a number or nested arrays of ${size} numbers matching the shape, got ${JSON.stringify(value)}`);
   }
   if (!FLOAT_DTYPES.includes(dtype as FloatDType) && !flat.every((v) => Number.isInteger(v))) {
     throw new SpecError(key, `defaultValue ${JSON.stringify(value)} must be integers for dtype ${dtype}; use dtype 'float32' for fractional defaults`);
   }
   return flat as number[];
+}
+
+/** TF: the default's nesting must equal the shape (a flat list is the nesting of a 1-d shape). */
+function nestedLike(value: unknown, shape: readonly number[]): boolean {
+  if (shape.length === 0) return typeof value === 'number';
+  return Array.isArray(value) && value.length === shape[0] && value.every((v) => nestedLike(v, shape.slice(1)));
 }
 
 function checkNormalizer(key: string, normalizer: Normalizer | null): Normalizer | null {
@@ -259,8 +265,22 @@ export function weightedCategoricalColumn(
 ): WeightedCategoricalColumn {
   requireCategorical(categoricalColumn, 'weightedCategoricalColumn');
   featureKey(weightFeatureKey, 'weightedCategoricalColumn');
+  if (featureKeys(categoricalColumn).includes(weightFeatureKey)) {
+    throw new SpecError(columnName(categoricalColumn), `weight feature '${weightFeatureKey}' is the feature the ids come from; weights need a feature of their own`);
+  }
   const dtype = oneOf(columnName(categoricalColumn), 'weight dtype', options.dtype ?? 'float32', FLOAT_DTYPES);
   return deepFreeze({ type: 'weighted', categoricalColumn, weightFeatureKey, dtype });
+}
+
+/** The raw feature keys a column reads. */
+function featureKeys(column: FeatureColumn): string[] {
+  switch (column.type) {
+    case 'numeric': case 'identity': case 'vocabulary_list': case 'vocabulary_file': case 'hash_bucket': return [column.key];
+    case 'bucketized': return [column.sourceColumn.key];
+    case 'crossed': return column.keys.flatMap((k) => (typeof k === 'string' ? [k] : featureKeys(k)));
+    case 'weighted': return [...featureKeys(column.categoricalColumn), column.weightFeatureKey];
+    case 'indicator': case 'embedding': return featureKeys(column.categoricalColumn);
+  }
 }
 
 function requireCategorical(column: FeatureColumn, builder: string): void {

@@ -96,11 +96,14 @@ function columnFromConfig(item: unknown, where: string): FeatureColumn {
   }
   const c = item.config;
   const at = `${where} (${item.class_name})`;
+  const keys = CONFIG_KEYS[item.class_name];
+  if (!keys) throw new SpecError(at, `unknown column class '${item.class_name}'; expected one of ${Object.keys(CONFIG_KEYS).join(', ')}`);
+  checkConfigKeys(at, c, keys);
   switch (item.class_name) {
     case 'NumericColumn':
       return numericColumn(c.key as string, {
         shape: c.shape as number[] | undefined, defaultValue: c.default_value as number | null,
-        dtype: (c.dtype ?? 'float32') as NumericColumn['dtype'], normalizer: normalizerFromConfig(c.normalizer_fn, at),
+        dtype: c.dtype as NumericColumn['dtype'], normalizer: normalizerFromConfig(c.normalizer_fn, at),
       });
     case 'BucketizedColumn': {
       const source = columnFromConfig(c.source_column, `${at}.source_column`);
@@ -140,6 +143,36 @@ function columnFromConfig(item: unknown, where: string): FeatureColumn {
       });
     default:
       throw new SpecError(at, `unknown column class '${item.class_name}'`);
+  }
+}
+
+/** TF's config keys per class; keys that later TF versions added are optional, so older dumps still load. */
+const CONFIG_KEYS: Record<string, { required: string[]; optional?: string[] }> = {
+  NumericColumn: { required: ['key', 'shape', 'default_value', 'dtype', 'normalizer_fn'] },
+  BucketizedColumn: { required: ['source_column', 'boundaries'] },
+  IdentityCategoricalColumn: { required: ['key', 'number_buckets', 'default_value'] },
+  VocabularyListCategoricalColumn: { required: ['key', 'vocabulary_list', 'dtype', 'default_value', 'num_oov_buckets'] },
+  VocabularyFileCategoricalColumn: {
+    required: ['key', 'vocabulary_file', 'vocabulary_size', 'num_oov_buckets', 'dtype', 'default_value'], optional: ['file_format'],
+  },
+  HashedCategoricalColumn: { required: ['key', 'hash_bucket_size', 'dtype'] },
+  CrossedColumn: { required: ['keys', 'hash_bucket_size', 'hash_key'] },
+  WeightedCategoricalColumn: { required: ['categorical_column', 'weight_feature_key', 'dtype'] },
+  IndicatorColumn: { required: ['categorical_column'] },
+  EmbeddingColumn: {
+    required: ['categorical_column', 'dimension', 'combiner', 'initializer', 'ckpt_to_load_from', 'tensor_name_in_ckpt', 'max_norm', 'trainable'],
+    optional: ['use_safe_embedding_lookup'],
+  },
+};
+
+/** As TF's _check_config_keys: a missing or unknown key (a typo, most often) is an error. */
+function checkConfigKeys(at: string, config: Record<string, unknown>, keys: { required: string[]; optional?: string[] }): void {
+  const allowed = new Set([...keys.required, ...(keys.optional ?? [])]);
+  const unknown = Object.keys(config).filter((k) => !allowed.has(k));
+  const missing = keys.required.filter((k) => !(k in config));
+  if (unknown.length > 0 || missing.length > 0) {
+    const problems = [unknown.length ? `unknown keys ${unknown.join(', ')}` : '', missing.length ? `missing keys ${missing.join(', ')}` : ''].filter(Boolean);
+    throw new SpecError(at, `invalid config: ${problems.join('; ')}; expected keys: ${[...allowed].join(', ')}`);
   }
 }
 

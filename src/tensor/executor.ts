@@ -1,4 +1,4 @@
-import type { Data, RecordBatch } from 'apache-arrow';
+import { type Data, type RecordBatch, Type } from 'apache-arrow';
 import type { GraphNode, Node } from '../graph/nodes.ts';
 import type { Hasher } from '../kernels/hash/hasher.ts';
 import { DataError } from '../spec/errors.ts';
@@ -103,7 +103,7 @@ export class Executor {
           if (interner.size > MAX_DISTINCT) interner.clear();
           const data = column(ctx, node.key, node.column);
           readStrings(data, interner, dictionaries, ragged);
-          return { kind: 'strings', ragged, scalar: !isList(data), interner };
+          return { kind: 'strings', ragged, dense: isDenseInput(data), interner };
         };
       }
       case 'read_ints': {
@@ -111,7 +111,7 @@ export class Executor {
         return (ctx) => {
           const data = column(ctx, node.key, node.column);
           readInts(data, ragged);
-          return { kind: 'ints', ragged, scalar: !isList(data) };
+          return { kind: 'ints', ragged, dense: isDenseInput(data) };
         };
       }
       case 'vocabulary':
@@ -165,14 +165,14 @@ export class Executor {
       const values = input(ctx) as CategoricalValues;
       if (values.kind === 'strings') {
         const { interner } = values;
-        const drop = node.dropSentinels && values.scalar;
+        const drop = values.dense;
         const ids = table.extend(interner.size, interner.generation, (code) => {
           const bytes = interner.bytesOf(code);
           return drop && bytes.length === 0 ? DROP : idOfString(bytes);
         });
         mapCodes(values.ragged, ids, ragged);
       } else {
-        const drop = node.dropSentinels && values.scalar;
+        const drop = values.dense;
         if (intIds.size > MAX_DISTINCT) intIds.clear();
         const badRow = mapInts(values.ragged, (value) => {
           if (drop && value === -1) return DROP;
@@ -261,6 +261,7 @@ function column(ctx: RunContext, key: string, columnName: string): Data {
   return ctx.batch.data.children[index];
 }
 
-function isList(data: Data): boolean {
-  return isListType(data.type.typeId);
+/** TF's dense tensors: one value, or a fixed number of values, per row (a variable List is a SparseTensor). */
+function isDenseInput(data: Data): boolean {
+  return !isListType(data.type.typeId) || data.type.typeId === Type.FixedSizeList;
 }

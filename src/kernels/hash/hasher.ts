@@ -41,7 +41,7 @@ const xxh64Hasher: Hasher = Object.freeze({
   mode: 'xxh64' as const,
   bucketBytes: (bytes: Uint8Array, n: number): number => bucketOfU64(xxh64(bytes, XXH64_SEED), n),
   bucketInt: (value: number, n: number): number => bucketOfU64(xxh64(decimalBytes(value), XXH64_SEED), n),
-  crossStart: (hashKey: bigint | null): bigint => BigInt.asUintN(64, hashKey ?? XXH64_SEED),
+  crossStart: (hashKey: bigint | null): bigint => (hashKey === null ? XXH64_SEED : BigInt.asUintN(64, hashKey)),
   crossBytes: (h: bigint, bytes: Uint8Array): bigint => xxh64(bytes, h),
   crossInt: (h: bigint, value: number): bigint => xxh64(int64LeBytes(value), h),
   bucketOf: bucketOfU64,
@@ -51,7 +51,8 @@ const tfHasher: Hasher = Object.freeze({
   mode: 'tf' as const,
   bucketBytes: (bytes: Uint8Array, n: number): number => bucketOfU64(fingerprint64(bytes), n),
   bucketInt: (value: number, n: number): number => bucketOfU64(fingerprint64(decimalBytes(value)), n),
-  crossStart: (hashKey: bigint | null): bigint => BigInt.asUintN(64, hashKey ?? TF_DEFAULT_HASH_KEY),
+  crossStart: (hashKey: bigint | null): bigint =>
+    (hashKey === null ? TF_DEFAULT_HASH_KEY : BigInt.asUintN(64, hashKey)),
   crossBytes: (h: bigint, bytes: Uint8Array): bigint => fingerprintCat64(h, fingerprint64(bytes)),
   // The int64 id as halves, straight from the number: `| 0` is exact mod 2^32 for safe integers.
   crossInt: (h: bigint, value: number): bigint =>
