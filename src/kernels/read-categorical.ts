@@ -102,7 +102,11 @@ function stringItemReader(items: Data, interner: BytesInterner, dictionaries: Di
   return (i) => interner.intern(bytes, offsets[i], offsets[i + 1]);
 }
 
-export function readInts(data: Data, out: Ragged<Float64Array>): void {
+/**
+ * Reads integer values (exact as JS numbers up to 2^53). Returns the first row holding an integer beyond
+ * that (which would hash or cross as another number), or -1.
+ */
+export function readInts(data: Data, out: Ragged<Float64Array>): number {
   const n = data.length;
   const list = isListType(data.type.typeId);
   const items = list ? data.children[0] : data;
@@ -118,16 +122,21 @@ export function readInts(data: Data, out: Ragged<Float64Array>): void {
       if (start) {
         const end = start(r + 1);
         out.reserve(k + end - start(r));
-        for (let i = start(r); i < end; i++) if (!itemNull?.(i)) out.values[k++] = read(i);
+        for (let i = start(r); i < end; i++) {
+          if (itemNull?.(i)) continue;
+          const v = (out.values[k++] = read(i));
+          if (!Number.isSafeInteger(v)) return r;
+        }
       } else {
-        out.values[k++] = read(r);
+        const v = (out.values[k++] = read(r));
+        if (!Number.isSafeInteger(v)) return r;
       }
     }
     offsets[r + 1] = k;
   }
   out.numValues = k;
+  return -1;
 }
-
 
 /** The Arrow types each reader accepts, for compile-time schema checks. */
 export function stringInputType(typeId: Type, valueTypeId: Type | null): boolean {

@@ -110,7 +110,8 @@ export class Executor {
         const ragged = new Ragged(new Float64Array(0));
         return (ctx) => {
           const data = column(ctx, node.key, node.column);
-          readInts(data, ragged);
+          const badRow = readInts(data, ragged);
+          if (badRow >= 0) fail(ctx, badRow, 'integer beyond 2^53, which JavaScript numbers cannot hold exactly; map such ids to smaller ones or to strings');
           return { kind: 'ints', ragged, dense: isDenseInput(data) };
         };
       }
@@ -184,18 +185,15 @@ export class Executor {
           }
           return id;
         }, ragged);
-        if (badRow >= 0) fail(ctx, badRow, outOfRange(node, badValue));
+        if (badRow >= 0) fail(ctx, badRow, outOfRange(node as Extract<Node, { op: 'identity' }>, badValue));
       }
       return { kind: 'ids', ragged };
     };
   }
 }
 
-function outOfRange(node: Extract<Node, { op: 'vocabulary' | 'hash_bucket' | 'identity' }>, value: number): string {
-  if (node.op === 'identity') {
-    return `id ${value} is out of range [0, ${node.numBuckets}); give the column a defaultValue for such ids, or raise numBuckets`;
-  }
-  return `integer ${value} is beyond 2^53 and cannot be hashed exactly`;
+function outOfRange(node: Extract<Node, { op: 'identity' }>, value: number): string {
+  return `id ${value} is out of range [0, ${node.numBuckets}); give the column a defaultValue for such ids, or raise numBuckets`;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -214,21 +212,20 @@ function stringIdFunction(node: Extract<Node, { op: 'vocabulary' | 'hash_bucket'
   return () => NaN; // identity columns never read strings (compile checks the type)
 }
 
-/** NaN marks a value the column rejects (the caller reports the row). */
+/** Ids of integer values (safe integers: read_ints checked them). NaN marks an identity id out of range. */
 function intIdFunction(node: Extract<Node, { op: 'vocabulary' | 'hash_bucket' | 'identity' }>, hasher: Hasher): (value: number) => number {
   switch (node.op) {
     case 'identity':
       return (value) => (value >= 0 && value < node.numBuckets ? value : node.defaultValue ?? NaN);
     case 'hash_bucket':
-      return (value) => (Number.isSafeInteger(value) ? hasher.bucketInt(value, node.numBuckets) : NaN);
+      return (value) => hasher.bucketInt(value, node.numBuckets);
     case 'vocabulary': {
       const index = new Map<string | number, number>(node.vocabulary.map((v, i) => [v, i]));
       const size = node.vocabulary.length;
       return (value) => {
         const id = index.get(value);
         if (id !== undefined) return id;
-        if (node.numOovBuckets === 0) return node.defaultValue;
-        return Number.isSafeInteger(value) ? size + hasher.bucketInt(value, node.numOovBuckets) : NaN;
+        return node.numOovBuckets === 0 ? node.defaultValue : size + hasher.bucketInt(value, node.numOovBuckets);
       };
     }
   }
