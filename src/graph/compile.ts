@@ -20,6 +20,8 @@ export interface GraphPlan {
   readonly dense: readonly DenseOutput[];
   readonly denseWidth: number;
   readonly sparse: readonly SparseOutput[];
+  /** Names that two different nested categorical columns share, so {sparse: 'all'} cannot emit them. */
+  readonly sparseNameClashes: readonly string[];
   readonly hash: HashMode;
   readonly columns: readonly FeatureColumn[];
 }
@@ -64,13 +66,13 @@ export function planGraph(columns: readonly FeatureColumn[], schema: Schema, opt
     }
   }
   for (const [name, ids] of planner.categoricalByName) {
-    if (!sparse.some((s) => s.name === name)) {
+    if (!planner.nameClashes.has(name) && !sparse.some((s) => s.name === name)) {
       sparse.push({ name, node: ids.node, cardinality: ids.cardinality, combiner: 'sum', dimension: null, onlyForAll: true });
     }
   }
   return Object.freeze({
     nodes: planner.builder.freeze(), dense: Object.freeze(dense), denseWidth: offset,
-    sparse: Object.freeze(sparse), hash, columns: Object.freeze([...columns]),
+    sparse: Object.freeze(sparse), sparseNameClashes: Object.freeze([...planner.nameClashes]), hash, columns: Object.freeze([...columns]),
   });
 }
 
@@ -93,6 +95,8 @@ class Planner {
   readonly builder = new GraphBuilder();
   /** Every categorical column met while planning, for {sparse: 'all'}. */
   readonly categoricalByName = new Map<string, CategoricalIds>();
+  /** Names two different categorical columns share: {sparse: 'all'} cannot emit both under one name. */
+  readonly nameClashes = new Set<string>();
 
   constructor(private schema: Schema) {}
 
@@ -119,6 +123,8 @@ class Planner {
   categorical(column: CategoricalColumn): CategoricalIds {
     const name = columnName(column);
     const ids = this.categoricalIds(column, name);
+    const known = this.categoricalByName.get(name);
+    if (known && known.node !== ids.node) this.nameClashes.add(name);
     this.categoricalByName.set(name, ids);
     return ids;
   }
@@ -149,14 +155,14 @@ class Planner {
           // TF allows any default id; one past the buckets would break indicators and embeddings later.
           throw new SpecError(name, `defaultValue ${column.defaultValue} is not below the ${vocabulary.length} vocabulary ids; use -1 (no id) or numOovBuckets`);
         }
-        const input = this.readInput(column.key, name, integers ? 'int' : 'string');
+        const input = this.readInput(column.key, name, integers ? 'int' : 'string', 'give integer vocabulary values, or cast the feature to strings');
         const node = b.add({
           op: 'vocabulary', vocabulary, defaultValue: column.defaultValue, numOovBuckets: column.numOovBuckets,
         }, name, [input.node]);
         return { node, cardinality: vocabulary.length + column.numOovBuckets, labels: (id) => (id < vocabulary.length ? String(vocabulary[id]) : `OOV${id - vocabulary.length}`) };
       }
       case 'hash_bucket': {
-        const input = this.readInput(column.key, name, column.dtype === 'string' ? 'string' : 'int');
+        const input = this.readInput(column.key, name, column.dtype === 'string' ? 'string' : 'int', "pass {dtype: 'int64'} to hash integer values");
         const node = b.add({ op: 'hash_bucket', numBuckets: column.hashBucketSize }, name, [input.node]);
         return { node, cardinality: column.hashBucketSize, labels: (id) => `#${id}` };
       }
@@ -179,12 +185,12 @@ class Planner {
   }
 
   /** The raw read of a categorical feature, checking that its type fits what the column expects. */
-  private readInput(key: string, column: string, want: 'string' | 'int' | 'any'): { node: number } {
+  private readInput(key: string, column: string, want: 'string' | 'int' | 'any', intFix = 'use a column for integer ids'): { node: number } {
     const info = this.field(key, column);
     const isString = info.item === 'string';
     const isInt = info.item === 'int';
     if (want === 'string' && !isString) {
-      throw new SpecError(column, `expects strings, but feature '${key}' is ${info.typeText}` + (isInt ? `; pass {dtype: 'int64'} for integer values` : ''));
+      throw new SpecError(column, `expects strings, but feature '${key}' is ${info.typeText}` + (isInt ? `; ${intFix}` : ''));
     }
     if (want === 'int' && !isInt) {
       throw new SpecError(column, `expects integers, but feature '${key}' is ${info.typeText}` + (isString ? `; use a vocabulary or hash bucket column for strings` : ''));

@@ -44,9 +44,37 @@ function itemKind(type: DataType): FieldInfo['item'] {
 
 function suggest(schema: Schema, key: string): string {
   const names = schema.fields.map((f) => f.name);
-  const lower = key.toLowerCase();
-  const close = names.find((n) => n.toLowerCase() === lower || n.toLowerCase().replace(/[-_ ]/g, '') === lower.replace(/[-_ ]/g, ''));
+  const close = closestName(key, names);
   if (close) return `did you mean '${close}'?`;
   const shown = [...names].sort(compareCodePoints).slice(0, 20);
   return `the data has ${names.length} fields: ${shown.join(', ')}${names.length > shown.length ? ', ...' : ''}`;
+}
+
+/** The field a typo most likely meant: same letters ignoring case and separators, else within 2 edits. */
+function closestName(key: string, names: readonly string[]): string | null {
+  const plain = (s: string) => s.toLowerCase().replace(/[-_ ]/g, '');
+  const same = names.find((n) => plain(n) === plain(key));
+  if (same) return same;
+  let best: string | null = null;
+  let bestDistance = Math.min(2, Math.floor(key.length / 3));
+  for (const name of names) {
+    const d = editDistance(plain(key), plain(name));
+    if (d <= bestDistance) {
+      best = name;
+      bestDistance = d - 1; // a later name must be strictly closer
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -77,9 +77,9 @@ export function isListType(typeId: Type): boolean {
 /** Row r of a list chunk holds child items [start(r), start(r+1)). */
 export function listOffsets(data: Data): (row: number) => number {
   if (data.type.typeId === Type.FixedSizeList) {
+    // apache-arrow slices a FixedSizeList's child along with it, so rows start at 0 in the child.
     const size = (data.type as unknown as { listSize: number }).listSize;
-    const base = data.offset * size;
-    return (row) => base + row * size;
+    return (row) => row * size;
   }
   const offsets = data.valueOffsets as Int32Array | BigInt64Array;
   if (offsets instanceof BigInt64Array) return (row) => Number(offsets[row]);

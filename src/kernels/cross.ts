@@ -52,7 +52,7 @@ export function cross(leaves: readonly CrossLeaf[], params: CrossParams, out: Ra
   for (let r = 0; r < n; r++) {
     let count = 1;
     for (let j = 0; j < arity; j++) count *= offsetsOf[j][r + 1] - offsetsOf[j][r];
-    if (count > 1) out.reserve(k + count);
+    out.reserve(k + count);
     const ids = out.values;
     for (let c = 0; c < count; c++) {
       // Combination c in mixed radix, the last leaf varying fastest.

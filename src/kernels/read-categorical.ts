@@ -33,6 +33,7 @@ export class DictionaryCodes {
 
 export function readStrings(data: Data, interner: BytesInterner, dictionaries: DictionaryCodes, out: Ragged<Int32Array>): void {
   const n = data.length;
+  if (n === 0) return out.reset(0, 0); // a 0-row chunk may carry no buffers at all
   const list = isListType(data.type.typeId);
   const items = list ? data.children[0] : data;
   const start = list ? listOffsets(data) : null;
@@ -108,6 +109,10 @@ function stringItemReader(items: Data, interner: BytesInterner, dictionaries: Di
  */
 export function readInts(data: Data, out: Ragged<Float64Array>): number {
   const n = data.length;
+  if (n === 0) {
+    out.reset(0, 0); // a 0-row chunk may carry no buffers at all
+    return -1;
+  }
   const list = isListType(data.type.typeId);
   const items = list ? data.children[0] : data;
   const start = list ? listOffsets(data) : null;

@@ -13,6 +13,7 @@ export function readNumeric(
   data: Data, width: number, defaults: Float64Array | null, scale: Scale, out: Float32Array,
 ): ReadFailure | null {
   const n = data.length;
+  if (n === 0) return null; // a 0-row chunk may carry no buffers at all
   const isNullRow = nullTest(data);
   if (isListType(data.type.typeId)) {
     const child = data.children[0];

@@ -15,6 +15,7 @@ export function readWeights(ids: Ragged<Int32Array>, data: Data, out: Ragged<Int
   out.rowOffsets.set(ids.rowOffsets.subarray(0, n + 1));
   out.numValues = ids.numValues;
   const weights = out.reserveWeights(ids.numValues);
+  if (n === 0) return null; // a 0-row chunk may carry no buffers at all
   const list = isListType(data.type.typeId);
   const dropZeros = !list || data.type.typeId === Type.FixedSizeList;
   const items = list ? data.children[0] : data;

@@ -44,6 +44,9 @@ export function numericColumn(key: string, options: NumericOptions = {}): Numeri
 function numericDefault(key: string, value: number | readonly unknown[] | null, shape: readonly number[], dtype: NumericDType): number[] | null {
   const size = shape.reduce((a, b) => a * b, 1);
   if (value === null) return null;
+  if (typeof value !== 'number' && !Array.isArray(value)) {
+    throw new SpecError(key, `defaultValue must be a number or nested arrays of numbers matching shape [${shape}], got ${JSON.stringify(value)}`);
+  }
   const flat = typeof value === 'number' ? new Array<number>(size).fill(value) : (value as unknown[]).flat(Infinity);
   if (!(typeof value === 'number' || nestedLike(value, shape)) || !flat.every((v) => typeof v === 'number')) {
     throw new SpecError(key, `defaultValue must be a number or nested arrays of ${size} numbers matching the shape, got ${JSON.stringify(value)}`);

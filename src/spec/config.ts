@@ -22,8 +22,9 @@ export function toConfig(columns: readonly FeatureColumn[]): ColumnConfig[] {
   return columns.map(columnToConfig);
 }
 
+/** Reads columns from TF JSON: a parsed value, or text (Python's bare NaN / Infinity tokens accepted). */
 export function fromConfig(json: unknown): FeatureColumn[] {
-  const parsed = typeof json === 'string' ? JSON.parse(json) : json;
+  const parsed = typeof json === 'string' ? parseJsonWithNonFinite(json) : json;
   const list = Array.isArray(parsed) ? parsed : [parsed];
   return list.map((item, i) => columnFromConfig(item, `config[${i}]`));
 }
@@ -34,12 +35,12 @@ function columnToConfig(column: FeatureColumn): ColumnConfig {
       return {
         class_name: 'NumericColumn',
         config: {
-          key: column.key, shape: [...column.shape], default_value: nest(column.defaultValue, column.shape),
+          key: column.key, shape: [...column.shape], default_value: nest(column.defaultValue?.map(encodeNumber) ?? null, column.shape),
           dtype: column.dtype, normalizer_fn: normalizerToConfig(column.normalizer),
         },
       };
     case 'bucketized':
-      return { class_name: 'BucketizedColumn', config: { source_column: columnToConfig(column.sourceColumn), boundaries: [...column.boundaries] } };
+      return { class_name: 'BucketizedColumn', config: { source_column: columnToConfig(column.sourceColumn), boundaries: column.boundaries.map(encodeNumber) } };
     case 'identity':
       return { class_name: 'IdentityCategoricalColumn', config: { key: column.key, number_buckets: column.numBuckets, default_value: column.defaultValue } };
     case 'vocabulary_list':
@@ -98,17 +99,17 @@ function columnFromConfig(item: unknown, where: string): FeatureColumn {
   const at = `${where} (${item.class_name})`;
   const keys = CONFIG_KEYS[item.class_name];
   if (!keys) throw new SpecError(at, `unknown column class '${item.class_name}'; expected one of ${Object.keys(CONFIG_KEYS).join(', ')}`);
-  checkConfigKeys(at, c, keys);
+  checkConfigKeys(typeof c.key === 'string' ? c.key : at, at, c, keys);
   switch (item.class_name) {
     case 'NumericColumn':
       return numericColumn(c.key as string, {
-        shape: c.shape as number[] | undefined, defaultValue: c.default_value as number | null,
+        shape: c.shape as number[] | undefined, defaultValue: decodeNumbers(c.default_value) as number | null,
         dtype: c.dtype as NumericColumn['dtype'], normalizer: normalizerFromConfig(c.normalizer_fn, at),
       });
     case 'BucketizedColumn': {
       const source = columnFromConfig(c.source_column, `${at}.source_column`);
       if (source.type !== 'numeric') throw new SpecError(at, 'source_column must be a NumericColumn');
-      return bucketizedColumn(source, c.boundaries as number[]);
+      return bucketizedColumn(source, decodeNumbers(c.boundaries) as number[]);
     }
     case 'IdentityCategoricalColumn':
       return categoricalColumnWithIdentity(c.key as string, c.number_buckets as number, { defaultValue: c.default_value as number | null });
@@ -166,13 +167,13 @@ const CONFIG_KEYS: Record<string, { required: string[]; optional?: string[] }> =
 };
 
 /** As TF's _check_config_keys: a missing or unknown key (a typo, most often) is an error. */
-function checkConfigKeys(at: string, config: Record<string, unknown>, keys: { required: string[]; optional?: string[] }): void {
+function checkConfigKeys(column: string, at: string, config: Record<string, unknown>, keys: { required: string[]; optional?: string[] }): void {
   const allowed = new Set([...keys.required, ...(keys.optional ?? [])]);
   const unknown = Object.keys(config).filter((k) => !allowed.has(k));
   const missing = keys.required.filter((k) => !(k in config));
   if (unknown.length > 0 || missing.length > 0) {
     const problems = [unknown.length ? `unknown keys ${unknown.join(', ')}` : '', missing.length ? `missing keys ${missing.join(', ')}` : ''].filter(Boolean);
-    throw new SpecError(at, `invalid config: ${problems.join('; ')}; expected keys: ${[...allowed].join(', ')}`);
+    throw new SpecError(column, `invalid config at ${at}: ${problems.join('; ')}; expected keys: ${[...allowed].join(', ')}`);
   }
 }
 
@@ -207,7 +208,7 @@ function normalizerFromConfig(item: unknown, at: string): Normalizer | null {
 }
 
 /** TF stores defaults as nested tuples matching the shape. */
-function nest(flat: readonly number[] | null, shape: readonly number[]): unknown {
+function nest(flat: readonly (number | string)[] | null, shape: readonly number[]): unknown {
   if (flat === null) return null;
   const build = (offset: number, dim: number): unknown => {
     if (dim === shape.length - 1) return flat.slice(offset, offset + shape[dim]);
@@ -219,4 +220,45 @@ function nest(flat: readonly number[] | null, shape: readonly number[]): unknown
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON has no NaN or Infinity: they travel as the strings "NaN", "Infinity", "-Infinity". */
+function encodeNumber(x: number): number | string {
+  return Number.isFinite(x) ? x : String(x);
+}
+
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+function decodeNumbers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeNumbers);
+  return typeof value === 'string' && value in NON_FINITE ? NON_FINITE[value] : value;
+}
+
+/** JSON.parse, after quoting the bare NaN / Infinity / -Infinity that Python's json.dumps writes. */
+function parseJsonWithNonFinite(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    let out = '';
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (inString) {
+        out += ch;
+        if (ch === '\\') out += text[++i] ?? '';
+        else if (ch === '"') inString = false;
+        continue;
+      }
+      if (ch === '"') inString = true;
+      const token = ['-Infinity', 'Infinity', 'NaN'].find((t) => text.startsWith(t, i));
+      if (token) {
+        out += `"${token}"`;
+        i += token.length - 1;
+      } else {
+        out += ch;
+      }
+    }
+    if (out === text) throw error;
+    return JSON.parse(out);
+  }
 }

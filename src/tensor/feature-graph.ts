@@ -94,6 +94,10 @@ export class FeatureGraph {
 
   private sparseOutputs(sparse: TransformOptions['sparse'] = 'default'): readonly SparseOutput[] {
     if (sparse !== 'default' && sparse !== 'all') throw new Error(`sparse must be 'default' or 'all', got ${JSON.stringify(sparse)}`);
+    if (sparse === 'all' && this.plan.sparseNameClashes.length > 0) {
+      const names = this.plan.sparseNameClashes.map((n) => `'${n}'`).join(', ');
+      throw new Error(`{sparse: 'all'} cannot emit ${names}: different categorical columns share that name; give one of them its own feature key`);
+    }
     return this.plan.sparse.filter((s) => sparse === 'all' || !s.onlyForAll);
   }
 
