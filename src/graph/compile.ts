@@ -27,7 +27,13 @@ export interface GraphPlan {
 }
 
 /** Ids of a categorical column: the node that yields them, how many, and a label per id. */
-interface CategoricalIds { node: number; cardinality: number; labels: (id: number) => string }
+interface CategoricalIds {
+  node: number;
+  cardinality: number;
+  labels: (id: number) => string;
+  /** Whether ids can be negative (a vocabulary's "no id" default), so outputs must drop them. */
+  negative: boolean;
+}
 
 export function planGraph(columns: readonly FeatureColumn[], schema: Schema, options: CompileOptions = {}): GraphPlan {
   const hash = options.hash ?? 'xxh64';
@@ -59,15 +65,15 @@ export function planGraph(columns: readonly FeatureColumn[], schema: Schema, opt
       offset += slots.length;
     } else if (column.type === 'embedding') {
       const ids = planner.categorical(column.categoricalColumn);
-      sparse.push({ name, node: ids.node, cardinality: ids.cardinality, combiner: column.combiner, dimension: column.dimension, onlyForAll: false });
+      sparse.push({ name, node: ids.node, cardinality: ids.cardinality, combiner: column.combiner, dimension: column.dimension, onlyForAll: false, mayHaveNegativeIds: ids.negative });
     } else {
       const ids = planner.categorical(column);
-      sparse.push({ name, node: ids.node, cardinality: ids.cardinality, combiner: 'sum', dimension: null, onlyForAll: false });
+      sparse.push({ name, node: ids.node, cardinality: ids.cardinality, combiner: 'sum', dimension: null, onlyForAll: false, mayHaveNegativeIds: ids.negative });
     }
   }
   for (const [name, ids] of planner.categoricalByName) {
     if (!planner.nameClashes.has(name) && !sparse.some((s) => s.name === name)) {
-      sparse.push({ name, node: ids.node, cardinality: ids.cardinality, combiner: 'sum', dimension: null, onlyForAll: true });
+      sparse.push({ name, node: ids.node, cardinality: ids.cardinality, combiner: 'sum', dimension: null, onlyForAll: true, mayHaveNegativeIds: ids.negative });
     }
   }
   return Object.freeze({
@@ -138,12 +144,12 @@ class Planner {
         const width = column.sourceColumn.shape[0];
         const ranges = bucketRangeLabels(column.boundaries);
         const node = b.add({ op: 'bucket_ids', depth, width }, name, [buckets], `${name}/ids`);
-        return { node, cardinality: depth * width, labels: (id) => (width > 1 ? `[${Math.floor(id / depth)}]` : '') + ranges[id % depth] };
+        return { node, cardinality: depth * width, labels: (id) => (width > 1 ? `[${Math.floor(id / depth)}]` : '') + ranges[id % depth], negative: false };
       }
       case 'identity': {
         const input = this.readInput(column.key, name, 'int');
         const node = b.add({ op: 'identity', numBuckets: column.numBuckets, defaultValue: column.defaultValue }, name, [input.node]);
-        return { node, cardinality: column.numBuckets, labels: String };
+        return { node, cardinality: column.numBuckets, labels: String, negative: false };
       }
       case 'vocabulary_list':
       case 'vocabulary_file': {
@@ -159,18 +165,21 @@ class Planner {
         const node = b.add({
           op: 'vocabulary', vocabulary, defaultValue: column.defaultValue, numOovBuckets: column.numOovBuckets,
         }, name, [input.node]);
-        return { node, cardinality: vocabulary.length + column.numOovBuckets, labels: (id) => (id < vocabulary.length ? String(vocabulary[id]) : `OOV${id - vocabulary.length}`) };
+        return {
+          node, cardinality: vocabulary.length + column.numOovBuckets, negative: column.numOovBuckets === 0 && column.defaultValue < 0,
+          labels: (id) => (id < vocabulary.length ? String(vocabulary[id]) : `OOV${id - vocabulary.length}`),
+        };
       }
       case 'hash_bucket': {
         const input = this.readInput(column.key, name, column.dtype === 'string' ? 'string' : 'int', "pass {dtype: 'int64'} to hash integer values");
         const node = b.add({ op: 'hash_bucket', numBuckets: column.hashBucketSize }, name, [input.node]);
-        return { node, cardinality: column.hashBucketSize, labels: (id) => `#${id}` };
+        return { node, cardinality: column.hashBucketSize, labels: (id) => `#${id}`, negative: false };
       }
       case 'crossed': {
         const inputs = crossLeaves(column.keys).map((leaf) =>
           typeof leaf === 'string' ? this.readInput(leaf, name, 'any').node : this.categorical(leaf).node);
         const node = b.add({ op: 'cross', numBuckets: column.hashBucketSize, hashKey: column.hashKey }, name, inputs);
-        return { node, cardinality: column.hashBucketSize, labels: (id) => `#${id}` };
+        return { node, cardinality: column.hashBucketSize, labels: (id) => `#${id}`, negative: false };
       }
       case 'weighted': {
         const inner = this.categorical(column.categoricalColumn);

@@ -61,6 +61,8 @@ export interface SparseOutput {
   readonly dimension: number | null;
   /** Whether it is emitted only under `{sparse: 'all'}`. */
   readonly onlyForAll: boolean;
+  /** Whether its node can yield negative ids ("no id"), which outputs drop. */
+  readonly mayHaveNegativeIds: boolean;
 }
 
 /** Hashing chosen at compile time and recorded with the graph (DESIGN §5). */

@@ -42,7 +42,7 @@ export function cross(leaves: readonly CrossLeaf[], params: CrossParams, out: Ra
   const flat = params.memo.flat;
   const tuples = params.memo.tuples;
   out.reset(n, n);
-  if (strides && leaves.every((l) => onePerRow(l.ragged))) {
+  if (strides && leaves.every((l) => l.ragged.onePerRow)) {
     crossOnePerRow(leaves, strides, params, out);
     return;
   }
@@ -103,6 +103,7 @@ function crossOnePerRow(leaves: readonly CrossLeaf[], strides: number[], params:
     offsets[r + 1] = r + 1;
   }
   out.numValues = n;
+  out.onePerRow = true;
 }
 
 function addKeys(values: Int32Array, stride: number, keys: Int32Array, n: number): void {
@@ -117,13 +118,6 @@ let keyScratch = new Int32Array(0);
 function scratchKeys(n: number): Int32Array {
   if (keyScratch.length < n) keyScratch = new Int32Array(n);
   return keyScratch;
-}
-
-function onePerRow(ragged: Ragged<Int32Array> | Ragged<Float64Array>): boolean {
-  if (ragged.numValues !== ragged.numRows) return false;
-  const offsets = ragged.rowOffsets;
-  for (let r = 0; r <= ragged.numRows; r++) if (offsets[r] !== r) return false;
-  return true;
 }
 
 /** Strides of the flat memo for this batch (growing and clearing it if a leaf's domain grew), or null. */

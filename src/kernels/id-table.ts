@@ -30,6 +30,7 @@ export class IdTable {
 export function mapCodes(input: Ragged<Int32Array>, table: Int32Array, out: Ragged<Int32Array>): void {
   const n = input.numRows;
   out.reset(n, input.numValues);
+  if (input.onePerRow && mapOnePerRow(input.values, table, out)) return;
   const inOffsets = input.rowOffsets;
   const codes = input.values;
   const outOffsets = out.rowOffsets;
@@ -43,6 +44,22 @@ export function mapCodes(input: Ragged<Int32Array>, table: Int32Array, out: Ragg
     outOffsets[r + 1] = k;
   }
   out.numValues = k;
+}
+
+/** The one-value-per-row case without offsets; false (having written nothing final) if a value drops. */
+function mapOnePerRow(codes: Int32Array, table: Int32Array, out: Ragged<Int32Array>): boolean {
+  const n = out.numRows;
+  const ids = out.values;
+  for (let r = 0; r < n; r++) {
+    const id = table[codes[r]];
+    if (id === DROP) return false;
+    ids[r] = id;
+  }
+  const offsets = out.rowOffsets;
+  for (let r = 0; r < n; r++) offsets[r + 1] = r + 1;
+  out.numValues = n;
+  out.onePerRow = true;
+  return true;
 }
 
 /**

@@ -7,6 +7,8 @@ import { type BytesInterner, grow } from './interner.ts';
 export class Ragged<T extends Int32Array | Float64Array = Int32Array> {
   numRows = 0;
   numValues = 0;
+  /** Set by producers that know row r holds exactly value r, so consumers can skip the offsets. */
+  onePerRow = false;
   rowOffsets = new Int32Array(1);
   /** Weights beside the values (weighted categorical columns), else null. */
   weights: Float32Array | null = null;
@@ -17,6 +19,7 @@ export class Ragged<T extends Int32Array | Float64Array = Int32Array> {
   reset(numRows: number, valuesHint: number): void {
     this.numRows = numRows;
     this.numValues = 0;
+    this.onePerRow = false;
     if (this.rowOffsets.length < numRows + 1) this.rowOffsets = grow(this.rowOffsets, numRows + 1);
     this.reserve(valuesHint);
     this.rowOffsets[0] = 0;

@@ -76,6 +76,7 @@ function readDictionaryScalars(data: Data, codes: Int32Array, out: Ragged<Int32A
     offsets[r + 1] = r + 1;
   }
   out.numValues = data.length;
+  out.onePerRow = true;
 }
 
 /** One plain Utf8 value per row, no nulls: intern straight from the Arrow buffers. */
@@ -89,6 +90,7 @@ function readUtf8Scalars(data: Data, interner: BytesInterner, out: Ragged<Int32A
     rowOffsets[r + 1] = r + 1;
   }
   out.numValues = data.length;
+  out.onePerRow = true;
 }
 
 function stringItemReader(items: Data, interner: BytesInterner, dictionaries: DictionaryCodes): (i: number) => number {

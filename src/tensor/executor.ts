@@ -2,7 +2,7 @@ import { type Data, type RecordBatch, Type } from 'apache-arrow';
 import type { GraphNode, Node } from '../graph/nodes.ts';
 import type { Hasher } from '../kernels/hash/hasher.ts';
 import { DataError } from '../spec/errors.ts';
-import { bucketize } from '../kernels/bucketize.ts';
+import { compileBucketizer } from '../kernels/bucketize.ts';
 import { cross, CrossMemo, type CrossLeaf } from '../kernels/cross.ts';
 import { DROP, IdTable, mapCodes, mapInts } from '../kernels/id-table.ts';
 import { BytesInterner } from '../kernels/interner.ts';
@@ -74,12 +74,12 @@ export class Executor {
         };
       }
       case 'bucketize': {
-        const boundaries = Float32Array.from(node.boundaries);
+        const bucketize = compileBucketizer(Float32Array.from(node.boundaries));
         let out = new Int32Array(0);
         return (ctx) => {
           const source = input(ctx) as { values: Float32Array; width: number };
           if (out.length < source.values.length) out = new Int32Array(source.values.length);
-          bucketize(source.values, source.values.length, boundaries, out);
+          bucketize(source.values, source.values.length, out);
           return { kind: 'buckets', values: out.subarray(0, source.values.length), width: source.width };
         };
       }
@@ -92,6 +92,7 @@ export class Executor {
           for (let i = 0; i < values.length; i++) ragged.values[i] = values[i] + node.depth * (i % width);
           for (let r = 0; r <= rows; r++) ragged.rowOffsets[r] = r * width;
           ragged.numValues = values.length;
+          ragged.onePerRow = width === 1;
           return { kind: 'ids', ragged };
         };
       }

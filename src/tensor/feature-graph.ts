@@ -1,6 +1,6 @@
 import { type RecordBatch, type Schema, Table } from 'apache-arrow';
 import { type CompileOptions, type GraphPlan, planGraph } from '../graph/compile.ts';
-import type { LayoutEntry, SparseOutput } from '../graph/nodes.ts';
+import type { DenseWriter, LayoutEntry, SparseOutput } from '../graph/nodes.ts';
 import { writeCounts, writeFloats, writeOneHot } from '../kernels/dense-writers.ts';
 import { hasherFor } from '../kernels/hash/hasher.ts';
 import { grow } from '../kernels/interner.ts';
@@ -64,15 +64,19 @@ export class FeatureGraph {
     const width = this.plan.denseWidth;
     const reuse = options.reuseBuffers ?? false;
     const dense = reuse ? this.reusedDense(numRows * width) : new Float32Array(numRows * width);
+    const values: NodeValue[] = new Array(this.plan.dense.length);
     const outputs = this.sparseOutputs(options.sparse);
     const collected: RaggedTensor[][] = outputs.map(() => []);
     let rowBase = 0;
     for (const batch of batches) {
       const ctx: RunContext = { batch, rowBase, values: new Array(this.plan.nodes.length) };
       const rows = dense.subarray(rowBase * width, (rowBase + batch.numRows) * width);
-      for (const { writer, entry } of this.plan.dense) {
-        const value = this.executor.evaluate(writer.node, ctx);
-        writeDense(writer, value, batch.numRows, rows, width, entry.offset);
+      this.plan.dense.forEach(({ writer }, i) => (values[i] = this.executor.evaluate(writer.node, ctx)));
+      // Tile by tile, so each tile of the output is written while it sits in cache, not once per column.
+      for (let from = 0; from < batch.numRows; from += TILE_ROWS) {
+        const to = Math.min(from + TILE_ROWS, batch.numRows);
+        if (reuse) rows.fill(0, from * width, to * width);
+        this.plan.dense.forEach(({ writer, entry }, i) => writeDense(writer, values[i], from, to, rows, width, entry.offset));
       }
       outputs.forEach((output, i) => {
         const { ragged } = this.executor.evaluate(output.node, ctx) as { ragged: Ragged<Int32Array> };
@@ -103,9 +107,7 @@ export class FeatureGraph {
 
   private reusedDense(size: number): Float32Array {
     if (this.buffers.dense.length < size) this.buffers.dense = new Float32Array(size);
-    const view = this.buffers.dense.subarray(0, size);
-    view.fill(0);
-    return view;
+    return this.buffers.dense.subarray(0, size);
   }
 
   private copyRagged(ragged: Ragged<Int32Array>, output: SparseOutput, reuse: boolean): RaggedTensor {
@@ -130,21 +132,30 @@ export class FeatureGraph {
       offsets = ragged.rowOffsets.slice(0, rows + 1);
       if (ragged.weights) weights = ragged.weights.slice(0, count);
     }
-    return pruneNegative({ ids, offsets, ...(weights ? { weights } : {}), cardinality: output.cardinality, combiner: output.combiner, dimension: output.dimension });
+    const tensor: RaggedTensor = { ids, offsets, ...(weights ? { weights } : {}), cardinality: output.cardinality, combiner: output.combiner, dimension: output.dimension };
+    return output.mayHaveNegativeIds ? pruneNegative(tensor) : tensor;
   }
 }
 
-function writeDense(writer: FeatureGraph['plan']['dense'][number]['writer'], value: NodeValue, numRows: number, dense: Float32Array, stride: number, offset: number): void {
+/** Rows per tile of dense output: 2,048 rows of a few dozen floats stay in L2. */
+const TILE_ROWS = 2048;
+
+function writeDense(writer: DenseWriter, value: NodeValue, from: number, to: number, dense: Float32Array, stride: number, offset: number): void {
   switch (writer.kind) {
     case 'floats':
-      writeFloats((value as { values: Float32Array }).values, numRows, (value as { width: number }).width, dense, stride, offset);
+      writeFloats((value as { values: Float32Array }).values, from, to, (value as { width: number }).width, dense, stride, offset);
       return;
     case 'one_hot':
-      writeOneHot((value as { values: Int32Array }).values, numRows, writer.perRow, writer.depth, dense, stride, offset);
+      writeOneHot((value as { values: Int32Array }).values, from, to, writer.perRow, writer.depth, dense, stride, offset);
       return;
     case 'counts':
-      writeCounts((value as { ragged: Ragged<Int32Array> }).ragged, writer.depth, dense, stride, offset);
+      writeCounts((value as { ragged: Ragged<Int32Array> }).ragged, from, to, writer.depth, dense, stride, offset);
   }
+}
+
+function hasNegative(ids: Int32Array): boolean {
+  for (let i = 0; i < ids.length; i++) if (ids[i] < 0) return true;
+  return false;
 }
 
 /**
@@ -153,6 +164,7 @@ function writeDense(writer: FeatureGraph['plan']['dense'][number]['writer'], val
  */
 function pruneNegative(t: RaggedTensor): RaggedTensor {
   const { ids, offsets, weights } = t;
+  if (!hasNegative(ids)) return t; // the usual case: a scan, no rewrite
   const rows = offsets.length - 1;
   let k = 0;
   let start = 0;
