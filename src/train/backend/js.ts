@@ -1,0 +1,58 @@
+/**
+ * The plain typed-array backend: runs anywhere, allocates nothing per call once its matmul
+ * packing buffers have grown to the largest shape in use.
+ */
+import type { Activation, Backend, Combiner, SparseIds } from './backend.ts';
+import { activateBackwardInto, activateInto, addBiasInto, softmaxInto, sumColumnsInto } from './dense-ops.ts';
+import { sigmoidCrossEntropyInto, softmaxCrossEntropyInto } from './losses.ts';
+import { BlockedMatmul } from './matmul-blocked.ts';
+import { gatherSumInto, scatterAddInto } from './sparse-ops.ts';
+
+export class JsBackend implements Backend {
+  readonly name: string = 'js';
+  private readonly blocked = new BlockedMatmul();
+
+  matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, accumulate: boolean): void {
+    this.blocked.run(a, b, c, m, n, k, transA, transB, accumulate);
+  }
+
+  addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void {
+    addBiasInto(x, bias, rows, cols);
+  }
+
+  sumColumns(dy: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    sumColumnsInto(dy, rows, cols, out);
+  }
+
+  activate(kind: Activation, x: Float32Array, y: Float32Array, n: number): void {
+    activateInto(kind, x, y, n);
+  }
+
+  activateBackward(kind: Activation, y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void {
+    activateBackwardInto(kind, y, dy, dx, n);
+  }
+
+  softmax(x: Float32Array, rows: number, classes: number, out: Float32Array): void {
+    softmaxInto(x, rows, classes, out);
+  }
+
+  softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, rows: number, classes: number,
+    grad: Float32Array): number {
+    return softmaxCrossEntropyInto(logits, labels, rows, classes, grad);
+  }
+
+  sigmoidCrossEntropy(logits: Float32Array, labels: Float32Array, n: number, grad: Float32Array): number {
+    return sigmoidCrossEntropyInto(logits, labels, n, grad);
+  }
+
+  gatherSum(table: Float32Array, width: number, sparse: SparseIds, rows: number, combiner: Combiner,
+    out: Float32Array): number {
+    return gatherSumInto(table, width, sparse, rows, combiner, out);
+  }
+
+  scatterAdd(dOut: Float32Array, width: number, sparse: SparseIds, rows: number, combiner: Combiner,
+    grad: Float32Array): void {
+    scatterAddInto(dOut, width, sparse, rows, combiner, grad);
+  }
+}
