@@ -1,12 +1,12 @@
 import { type Data, type RecordBatch, Type } from 'apache-arrow';
-import type { GraphNode, Node } from '../graph/nodes.ts';
+import type { GraphNode } from '../graph/nodes.ts';
 import type { Hasher } from '../kernels/hash/hasher.ts';
 import { DataError } from '../spec/errors.ts';
 import { compileBucketizer } from '../kernels/bucketize.ts';
 import { cross, CrossMemo, type CrossLeaf } from '../kernels/cross.ts';
-import { DROP, IdTable, mapCodes, mapInts } from '../kernels/id-table.ts';
 import { BytesInterner } from '../kernels/interner.ts';
 import { type CategoricalValues, Ragged } from '../kernels/ragged.ts';
+import { lookupRunner } from './lookup-runner.ts';
 import { DictionaryCodes, readInts, readStrings } from '../kernels/read-categorical.ts';
 import { readNumeric } from '../kernels/read-numeric.ts';
 import { TupleMemo } from '../kernels/tuple-memo.ts';
@@ -33,7 +33,7 @@ export interface RunContext {
 }
 
 /** Interners, id tables and buffers above this many distinct values are cleared between batches. */
-const MAX_DISTINCT = 1 << 21;
+export const MAX_DISTINCT = 1 << 21;
 
 /**
  * Runs the nodes of a plan over record batches. Each node keeps its buffers and per-distinct-value caches
@@ -119,7 +119,7 @@ export class Executor {
       case 'vocabulary':
       case 'hash_bucket':
       case 'identity':
-        return this.lookupRunner(node, fail, input);
+        return lookupRunner(node, this.hasher, fail, input);
       case 'cross': {
         const memo = new CrossMemo(new TupleMemo(node.inputs.length));
         const generations = new Float64Array(node.inputs.length).fill(-1);
@@ -148,86 +148,6 @@ export class Executor {
           return { kind: 'ids', ragged };
         };
       }
-    }
-  }
-
-  /** Vocabulary, hash bucket and identity: a per-value id, computed once per distinct string. */
-  private lookupRunner(
-    node: GraphNode & Extract<Node, { op: 'vocabulary' | 'hash_bucket' | 'identity' }>,
-    fail: (ctx: RunContext, row: number, reason: string) => never,
-    input: (ctx: RunContext) => NodeValue,
-  ): (ctx: RunContext) => NodeValue {
-    const ragged = new Ragged(new Int32Array(0));
-    const table = new IdTable();
-    const intIds = new Map<number, number>();
-    const idOfString = stringIdFunction(node, this.hasher);
-    const idOfInt = intIdFunction(node, this.hasher);
-    let badValue = 0;
-    return (ctx) => {
-      const values = input(ctx) as CategoricalValues;
-      if (values.kind === 'strings') {
-        const { interner } = values;
-        const drop = values.dense;
-        const ids = table.extend(interner.size, interner.generation, (code) => {
-          const bytes = interner.bytesOf(code);
-          return drop && bytes.length === 0 ? DROP : idOfString(bytes);
-        });
-        mapCodes(values.ragged, ids, ragged);
-      } else {
-        const drop = values.dense;
-        if (intIds.size > MAX_DISTINCT) intIds.clear();
-        const badRow = mapInts(values.ragged, (value) => {
-          if (drop && value === -1) return DROP;
-          let id = intIds.get(value);
-          if (id === undefined) {
-            id = idOfInt(value);
-            if (id !== id) badValue = value;
-            else intIds.set(value, id);
-          }
-          return id;
-        }, ragged);
-        if (badRow >= 0) fail(ctx, badRow, outOfRange(node as Extract<Node, { op: 'identity' }>, badValue));
-      }
-      return { kind: 'ids', ragged };
-    };
-  }
-}
-
-function outOfRange(node: Extract<Node, { op: 'identity' }>, value: number): string {
-  return `id ${value} is out of range [0, ${node.numBuckets}); give the column a defaultValue for such ids, or raise numBuckets`;
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: false });
-
-function stringIdFunction(node: Extract<Node, { op: 'vocabulary' | 'hash_bucket' | 'identity' }>, hasher: Hasher): (bytes: Uint8Array) => number {
-  if (node.op === 'hash_bucket') return (bytes) => hasher.bucketBytes(bytes, node.numBuckets);
-  if (node.op === 'vocabulary') {
-    const index = new Map<string | number, number>(node.vocabulary.map((v, i) => [v, i]));
-    const size = node.vocabulary.length;
-    return (bytes) => {
-      const id = index.get(decoder.decode(bytes)); // once per distinct value, not per row
-      if (id !== undefined) return id;
-      return node.numOovBuckets > 0 ? size + hasher.bucketBytes(bytes, node.numOovBuckets) : node.defaultValue;
-    };
-  }
-  return () => NaN; // identity columns never read strings (compile checks the type)
-}
-
-/** Ids of integer values (safe integers: read_ints checked them). NaN marks an identity id out of range. */
-function intIdFunction(node: Extract<Node, { op: 'vocabulary' | 'hash_bucket' | 'identity' }>, hasher: Hasher): (value: number) => number {
-  switch (node.op) {
-    case 'identity':
-      return (value) => (value >= 0 && value < node.numBuckets ? value : node.defaultValue ?? NaN);
-    case 'hash_bucket':
-      return (value) => hasher.bucketInt(value, node.numBuckets);
-    case 'vocabulary': {
-      const index = new Map<string | number, number>(node.vocabulary.map((v, i) => [v, i]));
-      const size = node.vocabulary.length;
-      return (value) => {
-        const id = index.get(value);
-        if (id !== undefined) return id;
-        return node.numOovBuckets === 0 ? node.defaultValue : size + hasher.bucketInt(value, node.numOovBuckets);
-      };
     }
   }
 }
