@@ -1,5 +1,6 @@
 import type { Schema } from 'apache-arrow';
 import { SpecError } from '../spec/errors.ts';
+import { fixedBoundaries, fixedVocabulary, requireFitted } from '../spec/from-data.ts';
 import { columnName, compareCodePoints, crossLeaves } from '../spec/names.ts';
 import type { CategoricalColumn, FeatureColumn, Normalizer, NumericColumn } from '../spec/types.ts';
 
@@ -39,6 +40,7 @@ export function planGraph(columns: readonly FeatureColumn[], schema: Schema, opt
   const hash = options.hash ?? 'xxh64';
   if (hash !== 'xxh64' && hash !== 'tf') throw new SpecError('(compile)', `hash must be 'xxh64' or 'tf', got ${JSON.stringify(hash)}`);
   const sorted = checkColumnList(columns);
+  requireFitted(columns);
   const planner = new Planner(schema);
   const dense: DenseOutput[] = [];
   const sparse: SparseOutput[] = [];
@@ -51,8 +53,9 @@ export function planGraph(columns: readonly FeatureColumn[], schema: Schema, opt
       dense.push({ entry: { name, kind: 'numeric', offset, width: slots.length, slots }, writer: { kind: 'floats', node } });
       offset += slots.length;
     } else if (column.type === 'bucketized') {
-      const node = planner.bucketize(column.sourceColumn, column.boundaries, name);
-      const ranges = bucketRangeLabels(column.boundaries);
+      const boundaries = fixedBoundaries(column);
+      const node = planner.bucketize(column.sourceColumn, boundaries, name);
+      const ranges = bucketRangeLabels(boundaries);
       const slots = elementLabels(column.sourceColumn.shape).flatMap((e) => ranges.map((r) => `${name}${e}${r}`));
       const depth = ranges.length;
       dense.push({ entry: { name, kind: 'bucketized', offset, width: slots.length, slots }, writer: { kind: 'one_hot', node, depth, perRow: column.sourceColumn.shape[0] } });
@@ -139,10 +142,11 @@ class Planner {
     const b = this.builder;
     switch (column.type) {
       case 'bucketized': {
-        const buckets = this.bucketize(column.sourceColumn, column.boundaries, name);
-        const depth = column.boundaries.length + 1;
+        const boundaries = fixedBoundaries(column);
+        const buckets = this.bucketize(column.sourceColumn, boundaries, name);
+        const depth = boundaries.length + 1;
         const width = column.sourceColumn.shape[0];
-        const ranges = bucketRangeLabels(column.boundaries);
+        const ranges = bucketRangeLabels(boundaries);
         const node = b.add({ op: 'bucket_ids', depth, width }, name, [buckets], `${name}/ids`);
         return { node, cardinality: depth * width, labels: (id) => (width > 1 ? `[${Math.floor(id / depth)}]` : '') + ranges[id % depth], negative: false };
       }
@@ -155,7 +159,7 @@ class Planner {
       case 'vocabulary_file': {
         const integers = column.dtype !== 'string';
         const vocabulary = column.type === 'vocabulary_list'
-          ? column.vocabularyList
+          ? fixedVocabulary(column)
           : loadVocabularyFile(name, column.vocabularyFile, column.vocabularySize, integers);
         if (column.defaultValue >= vocabulary.length + column.numOovBuckets && column.defaultValue > 0) {
           // TF allows any default id; one past the buckets would break indicators and embeddings later.
@@ -219,6 +223,7 @@ class Planner {
 function scaleOf(normalizer: Normalizer | null): Scale {
   if (normalizer === null) return { kind: 'none' };
   if (normalizer === 'log1p') return { kind: 'log1p' };
+  if (typeof normalizer === 'string') throw new Error(`unfitted '${normalizer}' normalizer`); // requireFitted ran first
   if ('zscore' in normalizer) return { kind: 'affine', shift: normalizer.zscore.mean, scale: 1 / normalizer.zscore.std };
   return { kind: 'affine', shift: normalizer.minmax.min, scale: 1 / (normalizer.minmax.max - normalizer.minmax.min) };
 }

@@ -5,7 +5,7 @@ import type {
   FeatureColumn, FloatDType, HashBucketColumn, IdentityColumn, IndicatorColumn, NumericColumn, NumericDType,
   Normalizer, TruncatedNormalInitializer, VocabularyFileColumn, VocabularyListColumn, WeightedCategoricalColumn,
 } from './types.ts';
-import { isCategorical } from './types.ts';
+import { isCategorical, isFromData, type VocabularyFromData } from './types.ts';
 import { deepFreeze, featureKey, nonNegativeInt, oneOf, positiveInt } from './validate.ts';
 
 /**
@@ -64,7 +64,7 @@ function nestedLike(value: unknown, shape: readonly number[]): boolean {
 }
 
 function checkNormalizer(key: string, normalizer: Normalizer | null): Normalizer | null {
-  if (normalizer === null || normalizer === 'log1p') return normalizer;
+  if (normalizer === null || normalizer === 'log1p' || normalizer === 'zscore' || normalizer === 'minmax') return normalizer;
   if ('zscore' in normalizer) {
     const { mean, std } = normalizer.zscore;
     if (!Number.isFinite(mean) || !Number.isFinite(std) || std <= 0) {
@@ -79,16 +79,22 @@ function checkNormalizer(key: string, normalizer: Normalizer | null): Normalizer
     }
     return { minmax: { min, max } };
   }
-  throw new SpecError(key, `unknown normalizer ${JSON.stringify(normalizer)}; use {zscore: {mean, std}}, {minmax: {min, max}} or 'log1p'`);
+  throw new SpecError(key, `unknown normalizer ${JSON.stringify(normalizer)}; use {zscore: {mean, std}}, {minmax: {min, max}}, 'log1p', or 'zscore' / 'minmax' to measure them with fit`);
 }
 
-export function bucketizedColumn(sourceColumn: NumericColumn, boundaries: readonly number[]): BucketizedColumn {
+/** Boundaries given, or `{numBuckets}` for quantile boundaries that `fit` measures. */
+export function bucketizedColumn(sourceColumn: NumericColumn, boundaries: readonly number[] | { numBuckets: number }): BucketizedColumn {
   if (sourceColumn?.type !== 'numeric') {
     throw new SpecError(describe(sourceColumn), 'bucketizedColumn needs a numericColumn as its source');
   }
   const name = `${sourceColumn.key}_bucketized`;
   if (sourceColumn.shape.length !== 1) {
     throw new SpecError(name, `source column must have a 1-d shape, got [${sourceColumn.shape}]`);
+  }
+  if (!Array.isArray(boundaries) && typeof boundaries === 'object' && boundaries !== null && 'numBuckets' in boundaries) {
+    const numBuckets = boundaries.numBuckets;
+    if (!(Number.isInteger(numBuckets) && numBuckets >= 2)) throw new SpecError(name, `numBuckets must be an integer >= 2, got ${numBuckets}`);
+    return deepFreeze({ type: 'bucketized', sourceColumn, boundaries: { fromData: { numBuckets } } });
   }
   if (!Array.isArray(boundaries) || boundaries.length === 0) {
     throw new SpecError(name, 'boundaries must be a non-empty sorted list of numbers');
@@ -127,10 +133,15 @@ export interface VocabularyOptions {
   numOovBuckets?: number;
 }
 
+/** The list given, or `vocabularyFromData({topK, minFrequency})` for one that `fit` counts. */
 export function categoricalColumnWithVocabularyList(
-  key: string, vocabularyList: readonly (string | number)[], options: VocabularyOptions = {},
+  key: string, vocabularyList: readonly (string | number)[] | VocabularyFromData, options: VocabularyOptions = {},
 ): VocabularyListColumn {
   featureKey(key, 'categoricalColumnWithVocabularyList');
+  if (isFromData(vocabularyList)) {
+    const dtype = vocabularyDType(key, options.dtype, (options.dtype ?? 'string') === 'string');
+    return deepFreeze({ type: 'vocabulary_list', key, vocabularyList, dtype, ...oovOptions(key, options) });
+  }
   if (!Array.isArray(vocabularyList) || vocabularyList.length === 0) {
     throw new SpecError(key, 'vocabularyList must be a non-empty list');
   }

@@ -4,7 +4,9 @@ import {
   weightedCategoricalColumn,
 } from './builders.ts';
 import { SpecError } from './errors.ts';
+import { vocabularyFromData } from './from-data.ts';
 import type { CategoricalColumn, CrossKey, FeatureColumn, Normalizer, NumericColumn } from './types.ts';
+import { isFromData } from './types.ts';
 
 /**
  * TensorFlow's `serialize_feature_columns` JSON: `{"class_name": ..., "config": {...}}` with TF's config keys,
@@ -40,14 +42,23 @@ function columnToConfig(column: FeatureColumn): ColumnConfig {
         },
       };
     case 'bucketized':
-      return { class_name: 'BucketizedColumn', config: { source_column: columnToConfig(column.sourceColumn), boundaries: column.boundaries.map(encodeNumber) } };
+      return { class_name: 'BucketizedColumn', config: {
+          source_column: columnToConfig(column.sourceColumn),
+          boundaries: isFromData(column.boundaries)
+            ? { from_data: { num_buckets: column.boundaries.fromData.numBuckets } }
+            : column.boundaries.map(encodeNumber),
+        },
+      };
     case 'identity':
       return { class_name: 'IdentityCategoricalColumn', config: { key: column.key, number_buckets: column.numBuckets, default_value: column.defaultValue } };
     case 'vocabulary_list':
       return {
         class_name: 'VocabularyListCategoricalColumn',
         config: {
-          key: column.key, vocabulary_list: [...column.vocabularyList], dtype: column.dtype,
+          key: column.key, dtype: column.dtype,
+          vocabulary_list: isFromData(column.vocabularyList)
+            ? { from_data: { top_k: column.vocabularyList.fromData.topK, min_frequency: column.vocabularyList.fromData.minFrequency, vocabulary_file: column.vocabularyList.fromData.vocabularyFile } }
+            : [...column.vocabularyList],
           default_value: column.defaultValue, num_oov_buckets: column.numOovBuckets,
         },
       };
@@ -109,14 +120,20 @@ function columnFromConfig(item: unknown, where: string): FeatureColumn {
     case 'BucketizedColumn': {
       const source = columnFromConfig(c.source_column, `${at}.source_column`);
       if (source.type !== 'numeric') throw new SpecError(at, 'source_column must be a NumericColumn');
-      return bucketizedColumn(source, decodeNumbers(c.boundaries) as number[]);
+      const fromData = fromDataConfig(c.boundaries);
+      return bucketizedColumn(source, fromData ? { numBuckets: fromData.num_buckets as number } : decodeNumbers(c.boundaries) as number[]);
     }
     case 'IdentityCategoricalColumn':
       return categoricalColumnWithIdentity(c.key as string, c.number_buckets as number, { defaultValue: c.default_value as number | null });
-    case 'VocabularyListCategoricalColumn':
-      return categoricalColumnWithVocabularyList(c.key as string, c.vocabulary_list as string[], {
+    case 'VocabularyListCategoricalColumn': {
+      const fromData = fromDataConfig(c.vocabulary_list);
+      const list = fromData
+        ? vocabularyFromData({ topK: fromData.top_k as number | null, minFrequency: fromData.min_frequency as number, vocabularyFile: fromData.vocabulary_file as string | null })
+        : c.vocabulary_list as string[];
+      return categoricalColumnWithVocabularyList(c.key as string, list, {
         dtype: c.dtype as 'string', defaultValue: c.default_value as number, numOovBuckets: c.num_oov_buckets as number,
       });
+    }
     case 'VocabularyFileCategoricalColumn':
       if (c.file_format != null && c.file_format !== 'text') {
         throw new SpecError(at, `vocabulary file_format '${c.file_format}' is not supported; convert the vocabulary to a text file, one value per line`);
@@ -192,7 +209,7 @@ function initializerFromConfig(item: unknown, at: string) {
 
 function normalizerToConfig(normalizer: Normalizer | null): unknown {
   if (normalizer === null) return null;
-  if (normalizer === 'log1p') return { class_name: `${NORMALIZER_PREFIX}log1p`, config: {} };
+  if (typeof normalizer === 'string') return { class_name: `${NORMALIZER_PREFIX}${normalizer}`, config: normalizer === 'log1p' ? {} : { from_data: true } };
   if ('zscore' in normalizer) return { class_name: `${NORMALIZER_PREFIX}zscore`, config: { ...normalizer.zscore } };
   return { class_name: `${NORMALIZER_PREFIX}minmax`, config: { ...normalizer.minmax } };
 }
@@ -202,6 +219,7 @@ function normalizerFromConfig(item: unknown, at: string): Normalizer | null {
   const kind = isRecord(item) && typeof item.class_name === 'string' ? item.class_name.replace(NORMALIZER_PREFIX, '') : null;
   const config = isRecord(item) && isRecord(item.config) ? item.config : {};
   if (kind === 'log1p') return 'log1p';
+  if ((kind === 'zscore' || kind === 'minmax') && config.from_data === true) return kind;
   if (kind === 'zscore') return { zscore: { mean: config.mean as number, std: config.std as number } };
   if (kind === 'minmax') return { minmax: { min: config.min as number, max: config.max as number } };
   throw new SpecError(at, `normalizer_fn ${JSON.stringify(item)} is a Python callable we cannot run; use {zscore}, {minmax} or 'log1p'`);
@@ -220,6 +238,11 @@ function nest(flat: readonly (number | string)[] | null, shape: readonly number[
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Our placeholder encoding, `{"from_data": {...}}`, where TF would hold a value. */
+function fromDataConfig(value: unknown): Record<string, unknown> | null {
+  return isRecord(value) && isRecord(value.from_data) ? value.from_data : null;
 }
 
 /** JSON has no NaN or Infinity: they travel as the strings "NaN", "Infinity", "-Infinity". */

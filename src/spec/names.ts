@@ -1,4 +1,5 @@
 import type { CategoricalColumn, CrossKey, FeatureColumn } from './types.ts';
+import { isFromData } from './types.ts';
 
 /** TensorFlow's column name, which also decides the column's place in the dense output. */
 export function columnName(column: FeatureColumn): string {
@@ -34,11 +35,16 @@ export function crossLeaves(keys: readonly CrossKey[]): Exclude<CrossKey, { type
 /** Number of distinct ids a categorical column can produce. Vocabulary files need their size resolved. */
 export function numBuckets(column: CategoricalColumn): number {
   switch (column.type) {
-    case 'bucketized':
-      return (column.boundaries.length + 1) * column.sourceColumn.shape[0];
+    case 'bucketized': {
+      const buckets = isFromData(column.boundaries) ? column.boundaries.fromData.numBuckets : column.boundaries.length + 1;
+      return buckets * column.sourceColumn.shape[0];
+    }
     case 'identity':
       return column.numBuckets;
     case 'vocabulary_list':
+      if (isFromData(column.vocabularyList)) {
+        throw new Error(`column '${column.key}': the vocabulary comes from data; its size is known after fit`);
+      }
       return column.vocabularyList.length + column.numOovBuckets;
     case 'vocabulary_file':
       if (column.vocabularySize === null) {

@@ -9,11 +9,31 @@ export type NumericDType = FloatDType | IntDType;
 /** Categorical values are strings or integers (TF: tf.string or an integer dtype). */
 export type CategoricalDType = 'string' | IntDType;
 
-/** Declarative normalizers (TF takes a Python callable; ours are data so they serialize). */
+/**
+ * Declarative normalizers (TF takes a Python callable; ours are data so they serialize).
+ * The bare strings 'zscore' and 'minmax' are placeholders: `fit` measures the data and fills them in.
+ */
 export type Normalizer =
   | { readonly zscore: { readonly mean: number; readonly std: number } }
   | { readonly minmax: { readonly min: number; readonly max: number } }
-  | 'log1p';
+  | 'log1p'
+  | 'zscore'
+  | 'minmax';
+
+/** A placeholder that `fit` resolves from data; compile refuses specs that still hold one. */
+export interface FromData<T> {
+  readonly fromData: T;
+}
+
+/** Vocabulary from data: most frequent first (ties by value), at most topK, each seen at least minFrequency times. */
+export type VocabularyFromData = FromData<{ readonly topK: number | null; readonly minFrequency: number; readonly vocabularyFile: string | null }>;
+
+/** Quantile boundaries from data: numBuckets buckets, so numBuckets - 1 boundaries. */
+export type BoundariesFromData = FromData<{ readonly numBuckets: number }>;
+
+export function isFromData(value: unknown): value is FromData<unknown> {
+  return typeof value === 'object' && value !== null && 'fromData' in value;
+}
 
 export interface NumericColumn {
   readonly type: 'numeric';
@@ -28,7 +48,7 @@ export interface NumericColumn {
 export interface BucketizedColumn {
   readonly type: 'bucketized';
   readonly sourceColumn: NumericColumn;
-  readonly boundaries: readonly number[];
+  readonly boundaries: readonly number[] | BoundariesFromData;
 }
 
 export interface IdentityColumn {
@@ -41,7 +61,7 @@ export interface IdentityColumn {
 export interface VocabularyListColumn {
   readonly type: 'vocabulary_list';
   readonly key: string;
-  readonly vocabularyList: readonly (string | number)[];
+  readonly vocabularyList: readonly (string | number)[] | VocabularyFromData;
   readonly dtype: CategoricalDType;
   /** -1 = no id for out-of-vocabulary values. */
   readonly defaultValue: number;
