@@ -6,3 +6,7 @@ export type { LayoutEntry, HashMode, GraphNode } from './graph/nodes.ts';
 export { Session, type FetchValue, type FeedValue, type PartialRunHandle } from './tensor/session.ts';
 export { concatFeatureBatches, type FeatureBatch, type DenseTensor, type RaggedTensor } from './tensor/feature-batch.ts';
 export { embeddingLookup } from './kernels/embedding-lookup.ts';
+export {
+  readCsv, readArrow, readParquet, openSource, detectFormat, sniffDialect, ReadError, DEFAULT_BATCH_SIZE,
+  type CsvOptions, type CsvColumnType, type SourceOptions, type OnError, type ReadStats, type RecordBatchSource,
+} from './io/index.ts';

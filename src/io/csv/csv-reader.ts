@@ -1,0 +1,228 @@
+import { makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
+import { openBytes } from '../byte-reader.ts';
+import { ReadError } from '../errors.ts';
+import { RowRejecter } from '../reject-policy.ts';
+import { checkBatchSize, newStats, type ReadStats, type RecordBatchSource } from '../source.ts';
+import { BadFields, type ColumnBuilder } from './column-builder.ts';
+import { type ColumnPlan, makeBuilders, makePlan } from './column-plan.ts';
+import { checkCsvOptions, type CsvOptions } from './csv-options.ts';
+import { type CsvHead, readHead } from './csv-head.ts';
+import { delimiterHint } from './dialect.ts';
+import { fieldText, NullTokens } from './field-text.ts';
+import { inferColumnTypes } from './infer-types.ts';
+import { DEFAULT_MAX_ROW_BYTES, InputBuffer } from './input-buffer.ts';
+import { RowSpans } from './row-spans.ts';
+import { TOKENIZE, tokenizeRows } from './tokenizer.ts';
+
+/** Rows tokenized per run: enough to amortize the calls, few enough that the bytes stay in cache. */
+const RUN_ROWS = 8192;
+
+/**
+ * Streams a CSV file (or gzip'd CSV, detected by its magic bytes) as Arrow record batches.
+ * @example
+ * const reader = readCsv('adult.data.csv', { types: { age: 'float32' } });
+ * for await (const batch of reader) use(batch);
+ * console.log(reader.stats); // { rowsIn, rowsOut, rowsRejected }
+ */
+export function readCsv(path: string, options: CsvOptions = {}): CsvReader {
+  return new CsvReader(path, options, new RowRejecter(options.onError), null);
+}
+
+/** State of an opened reader: the file window, the plan, and the buffers reused for every run. */
+interface Open {
+  input: InputBuffer;
+  head: CsvHead;
+  plan: ColumnPlan;
+  builders: ColumnBuilder[];
+  spans: RowSpans;
+  /** Why the tokenizer stopped after the run now in `spans` (the first run was used for inference). */
+  status: number;
+}
+
+export class CsvReader implements RecordBatchSource {
+  readonly stats: ReadStats = newStats();
+  private readonly batchSize: number;
+  private opened: Promise<Open> | null = null;
+  private iterated = false;
+  private readonly bad = new BadFields();
+
+  /** `previous`: the plan of an earlier file of the same stream, whose schema and dictionaries this file continues. */
+  constructor(readonly path: string, private readonly options: CsvOptions, private readonly rejecter: RowRejecter,
+      private readonly previous: ColumnPlan | null) {
+    checkCsvOptions(options);
+    this.batchSize = checkBatchSize(options.batchSize);
+  }
+
+  async schema(): Promise<Schema> {
+    return (await this.open()).plan.schema;
+  }
+
+  /** The names, types and dictionaries this reader produces (for the next file of a stream). */
+  async plan(): Promise<ColumnPlan> {
+    return (await this.open()).plan;
+  }
+
+  private open(): Promise<Open> {
+    this.opened ??= this.openFile();
+    return this.opened;
+  }
+
+  private async openFile(): Promise<Open> {
+    const input = new InputBuffer(await openBytes(this.path), this.path, this.options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES);
+    try {
+      const head = await readHead(input, this.options, this.path);
+      const names = head.names ?? this.previous?.names ?? [];
+      const spans = new RowSpans(Math.min(RUN_ROWS, this.batchSize), names.length);
+      const nulls = new NullTokens(this.options.nullValues ?? ['']);
+      let status: number = TOKENIZE.END;
+      if (names.length > 0) {
+        while ((status = this.tokenize(input, head, spans)) === TOKENIZE.NEED_MORE && spans.rows === 0) await input.fill();
+      }
+      const plan = this.previous === null
+        ? this.planFromSample(input, head, names, spans, nulls)
+        : this.continuePlan(this.previous, names, head);
+      const builders = makeBuilders(plan, { capacity: this.batchSize, dialect: head.bytes, nulls });
+      return { input, head, plan, builders, spans, status };
+    } catch (err) {
+      await input.close();
+      throw err;
+    }
+  }
+
+  private tokenize(input: InputBuffer, head: CsvHead, spans: RowSpans, batchLength = 0): number {
+    const maxRows = Math.min(spans.capacity, this.batchSize - batchLength);
+    return tokenizeRows(input.buf, input.end, input.eof, head.bytes, spans, input.cursor, maxRows);
+  }
+
+  /** Types from `types` overrides, else inferred from the first run of rows (an empty file has no columns to check). */
+  private planFromSample(input: InputBuffer, head: CsvHead, names: readonly string[], spans: RowSpans,
+      nulls: NullTokens): ColumnPlan {
+    const overrides = this.options.types ?? {};
+    for (const name of Object.keys(overrides)) {
+      if (names.length > 0 && !names.includes(name)) {
+        const hint = names.length === 1 ? delimiterHint(head.firstLine, head.dialect.delimiter) : '';
+        throw new ReadError({ file: this.path, line: 1 },
+          `types names column "${name}", which the file does not have (columns: ${names.join(', ')})${hint}`);
+      }
+    }
+    const inferred = inferColumnTypes(input.buf, spans, head.bytes, nulls);
+    const types = names.map((name, j) => overrides[name] ?? inferred[j]);
+    return makePlan(this.path, names, types, names.map((name) => overrides[name] === undefined));
+  }
+
+  /** A later file of a stream must have the same columns; it keeps the first file's types and dictionaries. */
+  private continuePlan(previous: ColumnPlan, names: readonly string[], head: CsvHead): ColumnPlan {
+    const same = names.length === previous.names.length && names.every((n, j) => n === previous.names[j]);
+    if (!same) {
+      const hint = names.length === 1 ? delimiterHint(head.firstLine, head.dialect.delimiter) : '';
+      throw new ReadError({ file: this.path, line: 1 }, `columns (${names.join(', ')}) differ from those of ` +
+        `${previous.source} (${previous.names.join(', ')})${hint}`);
+    }
+    return previous;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
+    if (this.iterated) throw new Error(`${this.path}: a reader can be iterated only once`);
+    this.iterated = true;
+    const open = await this.open();
+    const { input, head, builders, spans } = open;
+    try {
+      let status = open.status;
+      for (;;) {
+        if (spans.rows > 0) this.convertRun(open);
+        if (builders.length > 0 && builders[0].length >= this.batchSize) yield await this.finishBatch(open);
+        if (status === TOKENIZE.END) break;
+        if (status === TOKENIZE.UNTERMINATED_QUOTE) {
+          this.rejectUnterminated(open);
+          break;
+        }
+        if (status === TOKENIZE.NEED_MORE) await input.fill();
+        spans.clear();
+        status = this.tokenize(input, head, spans, builders[0].length);
+      }
+      if (builders.length > 0 && builders[0].length > 0) yield await this.finishBatch(open);
+      await this.rejecter.flush();
+    } finally {
+      await input.close();
+    }
+  }
+
+  private async finishBatch(open: Open): Promise<RecordBatch> {
+    const children = open.builders.map((b) => b.finish());
+    const length = children[0].length;
+    const batch = new RecordBatch(open.plan.schema,
+      makeData({ type: new Struct(open.plan.schema.fields), length, nullCount: 0, children }));
+    this.stats.rowsIn += length;
+    this.stats.rowsOut += length;
+    await this.rejecter.flush();
+    return batch;
+  }
+
+  /** Appends the run in `spans` to every column; a run with bad rows is appended again without them. */
+  private convertRun(open: Open): void {
+    const { builders, spans, input } = open;
+    const start = builders[0].length;
+    this.bad.clear();
+    for (let j = 0; j < builders.length; j++) builders[j].append(input.buf, spans, j, this.bad);
+    if (spans.badRows === 0 && this.bad.size === 0) return;
+    spans.removeRows(this.rejectBadRows(open));
+    this.bad.clear();
+    for (let j = 0; j < builders.length; j++) {
+      builders[j].truncate(start);
+      builders[j].append(input.buf, spans, j, this.bad);
+    }
+  }
+
+  /** Rejects, in line order, each row with the wrong field count or a field that did not convert; returns the drop mask. */
+  private rejectBadRows(open: Open): Uint8Array {
+    const { spans, plan, input } = open;
+    const errors = new Map<number, ReadError>();
+    for (let r = 0; r < spans.rows; r++) {
+      const fields = spans.fieldCounts[r];
+      if (fields === spans.numColumns) continue;
+      const reason = fields < 0 ? 'unexpected text after a closing quote'
+        : `expected ${spans.numColumns} fields, found ${fields}` +
+          (fields === 1 ? delimiterHint(this.rawRow(open, r), open.head.dialect.delimiter) : '');
+      errors.set(r, new ReadError({ file: this.path, line: spans.lines[r] }, reason));
+    }
+    for (let b = 0; b < this.bad.size; b++) {
+      const r = this.bad.rows[b], j = this.bad.columns[b];
+      if (errors.has(r)) continue;
+      const k = r * spans.numColumns + j;
+      const value = fieldText(input.buf, spans.starts[k], spans.ends[k], open.head.bytes);
+      const hint = plan.inferred[j] && this.bad.reasons[b] !== 'invalid UTF-8'
+        ? ` (type ${plan.types[j]} was inferred from the first rows; set types: {"${plan.names[j]}": "utf8"} or another type)` : '';
+      errors.set(r, new ReadError({ file: this.path, line: spans.lines[r], column: plan.names[j], value },
+        this.bad.reasons[b] + hint));
+    }
+    const drop = new Uint8Array(spans.rows);
+    for (const r of [...errors.keys()].sort((a, b) => a - b)) {
+      this.countRejected();
+      this.rejecter.reject({ error: errors.get(r)!, raw: this.rawRow(open, r) });
+      drop[r] = 1;
+    }
+    return drop;
+  }
+
+  /** The file ends inside a quoted field: everything from that row's start is one rejected row. */
+  private rejectUnterminated(open: Open): void {
+    const { input } = open;
+    const raw = new TextDecoder().decode(input.buf.subarray(input.cursor.pos, input.end));
+    const error = new ReadError({ file: this.path, line: input.cursor.line },
+      'unterminated quote: the file ends inside a quoted field');
+    this.countRejected();
+    this.rejecter.reject({ error, raw });
+  }
+
+  private countRejected(): void {
+    this.stats.rowsIn++;
+    this.stats.rowsRejected++;
+  }
+
+  private rawRow(open: Open, r: number): string {
+    const { spans, input } = open;
+    let end = spans.rowEnds[r];
+    if (end > spans.rowStarts[r] && input.buf[end - 1] === 13) end--;
+    return new TextDecoder().decode(input.buf.subarray(spans.rowStarts[r], end));
+  }
+}

@@ -1,0 +1,48 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import { ReadError } from './errors.ts';
+
+/**
+ * What a reader does with a bad row: `fail` (default) throws a ReadError, `skip` counts it,
+ * `{quarantine: path}` counts it and writes it to `path` as one JSON line
+ * `{"file","line","column","value","reason","row"}` (`row` = the raw text of the row).
+ */
+export type OnError = 'fail' | 'skip' | { quarantine: string };
+
+/** A rejected row: where it was, why, and its raw text. */
+export interface RejectedRow {
+  error: ReadError;
+  raw: string;
+}
+
+/** Applies the bad-row policy; one instance serves every file of a stream, so they share one quarantine file. */
+export class RowRejecter {
+  private readonly quarantinePath: string | null;
+  private pending: string[] = [];
+  private started = false;
+
+  constructor(readonly policy: OnError = 'fail') {
+    if (policy !== 'fail' && policy !== 'skip' && typeof policy?.quarantine !== 'string') {
+      throw new TypeError(`onError must be 'fail', 'skip' or {quarantine: path}, got ${JSON.stringify(policy)}`);
+    }
+    this.quarantinePath = typeof policy === 'object' ? policy.quarantine : null;
+  }
+
+  /** Throws under `fail`; otherwise queues the row for the quarantine file (the caller counts it). */
+  reject(row: RejectedRow): void {
+    if (this.policy === 'fail') throw row.error;
+    if (this.quarantinePath !== null) this.pending.push(JSON.stringify({ ...row.error.toJSON(), row: row.raw }) + '\n');
+  }
+
+  /** Writes queued rows; called once per batch so that the file grows with the stream. */
+  async flush(): Promise<void> {
+    if (this.quarantinePath === null) return;
+    if (!this.started) {
+      await writeFile(this.quarantinePath, '');
+      this.started = true;
+    }
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    await appendFile(this.quarantinePath, text);
+  }
+}
