@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { columns, deep, wide } from '../columns/census.ts';
 import { columnName, compile, type FeatureBatch } from '../src/index.ts';
 
-const CSV = fileURLToPath(new URL('../../shared/data/census/adult.data.csv', import.meta.url));
+const CSV = fileURLToPath(new URL('../fixtures/census/adult.data.csv', import.meta.url));
 const NUMERIC = new Set(['age', 'fnlwgt', 'education_num', 'capital_gain', 'capital_loss', 'hours_per_week']);
 const ROWS = 200;
 
