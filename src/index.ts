@@ -10,3 +10,4 @@ export {
   readCsv, readArrow, readParquet, openSource, detectFormat, sniffDialect, ReadError, DEFAULT_BATCH_SIZE,
   type CsvOptions, type CsvColumnType, type SourceOptions, type OnError, type ReadStats, type RecordBatchSource,
 } from './io/index.ts';
+export * from './analyze/index.ts';
