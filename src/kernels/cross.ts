@@ -37,7 +37,6 @@ export function cross(leaves: readonly CrossLeaf[], params: CrossParams, out: Ra
   const n = leaves[0].ragged.numRows;
   const arity = leaves.length;
   const tuple = new Float64Array(arity);
-  const index = new Int32Array(arity);
   const strides = flatStrides(leaves, params.memo);
   const flat = params.memo.flat;
   const tuples = params.memo.tuples;
