@@ -36,7 +36,6 @@ export function readStrings(data: Data, interner: BytesInterner, dictionaries: D
   if (n === 0) return out.reset(0, 0); // a 0-row chunk may carry no buffers at all
   const list = isListType(data.type.typeId);
   const items = list ? data.children[0] : data;
-  const start = list ? listOffsets(data) : null;
   const rowNull = nullTest(data);
   out.reset(n, list ? Math.max(n, items.length) : n);
   if (!list && !rowNull && items.type.typeId === Type.Dictionary) {
@@ -47,23 +46,7 @@ export function readStrings(data: Data, interner: BytesInterner, dictionaries: D
     readUtf8Scalars(items, interner, out);
     return;
   }
-  const itemCode = stringItemReader(items, interner, dictionaries);
-  const itemNull = list ? nullTest(items) : null;
-  const offsets = out.rowOffsets;
-  let k = 0;
-  for (let r = 0; r < n; r++) {
-    if (!rowNull?.(r)) {
-      if (start) {
-        const end = start(r + 1);
-        out.reserve(k + end - start(r));
-        for (let i = start(r); i < end; i++) if (!itemNull?.(i)) out.values[k++] = itemCode(i);
-      } else {
-        out.values[k++] = itemCode(r);
-      }
-    }
-    offsets[r + 1] = k;
-  }
-  out.numValues = k;
+  gatherItems(data, out, stringItemReader(items, interner, dictionaries));
 }
 
 /** The common case (one dictionary-encoded value per row, no nulls) as one tight loop. */
@@ -110,33 +93,38 @@ function stringItemReader(items: Data, interner: BytesInterner, dictionaries: Di
  * that (which would hash or cross as another number), or -1.
  */
 export function readInts(data: Data, out: Ragged<Float64Array>): number {
-  const n = data.length;
-  if (n === 0) {
+  if (data.length === 0) {
     out.reset(0, 0); // a 0-row chunk may carry no buffers at all
     return -1;
   }
   const list = isListType(data.type.typeId);
-  const items = list ? data.children[0] : data;
+  out.reset(data.length, list ? Math.max(data.length, data.children[0].length) : data.length);
+  return gatherItems(data, out, numberReader(list ? data.children[0] : data), Number.isSafeInteger);
+}
+
+/**
+ * out = read(i) for every non-null item of every non-null row (a scalar column has one item per row).
+ * Returns the first row holding a value that `accept` refuses, or -1.
+ */
+function gatherItems<T extends Int32Array | Float64Array>(
+  data: Data, out: Ragged<T>, read: (i: number) => number, accept?: (value: number) => boolean,
+): number {
+  const n = data.length;
+  const list = isListType(data.type.typeId);
   const start = list ? listOffsets(data) : null;
   const rowNull = nullTest(data);
-  const itemNull = list ? nullTest(items) : null;
-  out.reset(n, list ? Math.max(n, items.length) : n);
-  const read = numberReader(items);
+  const itemNull = list ? nullTest(data.children[0]) : null;
   const offsets = out.rowOffsets;
   let k = 0;
   for (let r = 0; r < n; r++) {
     if (!rowNull?.(r)) {
-      if (start) {
-        const end = start(r + 1);
-        out.reserve(k + end - start(r));
-        for (let i = start(r); i < end; i++) {
-          if (itemNull?.(i)) continue;
-          const v = (out.values[k++] = read(i));
-          if (!Number.isSafeInteger(v)) return r;
-        }
-      } else {
-        const v = (out.values[k++] = read(r));
-        if (!Number.isSafeInteger(v)) return r;
+      const first = start ? start(r) : r;
+      const end = start ? start(r + 1) : r + 1;
+      out.reserve(k + end - first);
+      for (let i = first; i < end; i++) {
+        if (itemNull?.(i)) continue;
+        const v = (out.values[k++] = read(i));
+        if (accept && !accept(v)) return r;
       }
     }
     offsets[r + 1] = k;
