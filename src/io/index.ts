@@ -10,3 +10,4 @@ export { detectFormat, type SourceFormat } from './format.ts';
 export { ReadError } from './errors.ts';
 export type { OnError } from './reject-policy.ts';
 export { DEFAULT_BATCH_SIZE, type ReadStats, type RecordBatchSource } from './source.ts';
+export * from './writers/index.ts';
