@@ -1,0 +1,205 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import type { RecordBatch } from 'apache-arrow';
+import { type FeatureGraph, ReadError, toConfig } from '../../index.ts';
+import { formatFromPath, openFeatureWriter, type FeatureWriter, type FeatureWriterMeta, type OutputFormat } from '../../io/writers/index.ts';
+import { compileColumns } from '../compile-columns.ts';
+import { closingOnError, type DataFile, dataFiles, openData } from '../data.ts';
+import { RowError, UsageError } from '../errors.ts';
+import { int, type Io, megabytes } from '../io.ts';
+import { labelExtra, labelMeta, LabelReader, type LabelFlags, type LabelSpec, resolveLabel } from '../label.ts';
+import { loadColumns, requireFittedColumns } from '../load-columns.ts';
+import { type DataFlags, hashMode, sourceOptions } from '../options.ts';
+import { checkOutputPath } from '../output-path.ts';
+import { estimateRows, Progress } from '../progress.ts';
+import { RejectedRow, type RowRejection, safeTransform } from '../safe-transform.ts';
+import { featureUses } from '../spec-fields.ts';
+import { VERSION } from '../version.ts';
+
+export interface TransformFlags extends DataFlags, LabelFlags {
+  output: string;
+  format?: OutputFormat;
+  hash: string;
+  workers: number;
+}
+
+/** What --json prints. */
+export interface TransformSummary {
+  command: 'transform';
+  rowsIn: number;
+  rowsOut: number;
+  rowsRejected: number;
+  rejectedByReader: number;
+  rejectedByTransform: number;
+  seconds: number;
+  rowsPerSecond: number;
+  output: string;
+  format: OutputFormat;
+  bytes: number;
+  denseWidth: number;
+  sparse: string[];
+  label: { key: string; kind: LabelSpec['kind'] } | null;
+  quarantine: string | null;
+  /** CSV column types set because the first rows' inference disagreed with the columns. */
+  csvTypes: Record<string, string>;
+}
+
+/** `fcol transform`: streams the data through the compiled columns into a tensor file; returns what --json prints. */
+export async function transform(columnsPath: string, data: string[], flags: TransformFlags, io: Io): Promise<TransformSummary> {
+  const started = performance.now();
+  if (flags.workers !== 1) throw new UsageError(`--workers ${flags.workers}: more than 1 worker comes with the worker pipeline, which is not here yet; use --workers 1`);
+  const loaded = await loadColumns(columnsPath);
+  requireFittedColumns(loaded);
+  const format = flags.format ?? outputFormat(flags.output);
+  const files = await dataFiles(data);
+  await checkOutputPath(flags.output);
+  const quarantine = typeof flags.onError === 'object' ? flags.onError.quarantine : null;
+  if (quarantine !== null) {
+    if (quarantine === flags.output) throw new UsageError(`the quarantine file cannot be the output (${quarantine})`);
+    await checkOutputPath(quarantine);
+    await writeFile(quarantine, '');
+  }
+  const { source, schema, overrides } = await openData(files, sourceOptions(flags), featureUses(loaded.columns));
+  const { graph, label, writer } = await closingOnError(source, async () => {
+    if (schema.fields.length === 0) throw new ReadError({ file: files[0].path }, 'the file is empty: no header and no rows');
+    const graph = compileColumns(loaded.columns, schema, hashMode(flags.hash));
+    const label = resolveLabel(loaded.label, flags, schema);
+    const writer = await openFeatureWriter(flags.output, writerMeta(graph, loaded.columns, label, {
+      'fcol.version': VERSION, 'fcol.columns': columnsPath, 'fcol.inputs': JSON.stringify(files.map((f) => f.path)), 'fcol.hash': hashMode(flags.hash),
+    }), format);
+    return { graph, label, writer };
+  });
+
+  const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
+  const progress = new Progress({ label: 'transform', totalBytes, estimatedRows: await estimateRows(files) }, !flags.quiet && !flags.json);
+  const labels = label === null ? null : new LabelReader(label);
+  const where = files.length === 1 ? `${files[0].path}: ` : '';
+  const fail = flags.onError === 'fail';
+  let rowBase = 0;
+  let rowsOut = 0;
+  let rejectedByTransform = 0;
+  let pending: Promise<void> | null = null;
+  let result;
+  // Ctrl-C: remove the partial output (the writer's hidden temporary folder) and restore the cursor.
+  const interrupted = () => {
+    progress.stop();
+    void abort(writer).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    for await (const batch of source) {
+      let safe;
+      try {
+        safe = safeTransform(graph, batch, labels?.read(batch) ?? null, fail);
+      } catch (err) {
+        if (err instanceof RejectedRow) {
+          const { row, column, reason } = err.rejection;
+          throw new RowError(rowBase + row + 1, column, reason, where);
+        }
+        throw err;
+      }
+      if (safe.rejected.length > 0) {
+        rejectedByTransform += safe.rejected.length;
+        if (quarantine !== null) await appendFile(quarantine, quarantineLines(batch, safe.rejected, rowBase, files));
+      }
+      if (pending !== null) await pending;
+      pending = null;
+      if (safe.features !== null) {
+        // Written while the next batch is read and transformed; awaited before the next write.
+        pending = writer.write(safe.features, safe.labels ?? undefined);
+        pending.catch(() => undefined);
+        rowsOut += safe.features.numRows;
+      }
+      rowBase += batch.numRows;
+      progress.update(source.stats.rowsIn);
+    }
+    if (pending !== null) await pending;
+    result = await writer.close();
+  } catch (err) {
+    await abort(writer);
+    throw err;
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    progress.stop();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const { stats } = source;
+  const summary: TransformSummary = {
+    command: 'transform',
+    rowsIn: stats.rowsIn,
+    rowsOut,
+    rowsRejected: stats.rowsRejected + rejectedByTransform,
+    rejectedByReader: stats.rowsRejected,
+    rejectedByTransform,
+    seconds,
+    rowsPerSecond: seconds > 0 ? stats.rowsIn / seconds : 0,
+    output: result.path,
+    format,
+    bytes: result.bytes,
+    denseWidth: graph.denseWidth,
+    sparse: graph.sparseNames('all'),
+    label: label === null ? null : { key: label.key, kind: label.kind },
+    quarantine,
+    csvTypes: overrides,
+  };
+  if (flags.json) io.out(JSON.stringify(summary) + '\n');
+  else if (!flags.quiet) io.out(formatSummary(summary));
+  return summary;
+}
+
+function outputFormat(path: string): OutputFormat {
+  try {
+    return formatFromPath(path);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function writerMeta(graph: FeatureGraph, columns: Parameters<typeof toConfig>[0], label: LabelSpec | null, extra: Record<string, string>): FeatureWriterMeta {
+  const names = new Set(graph.sparseNames('all'));
+  return {
+    layout: graph.layout,
+    denseWidth: graph.denseWidth,
+    sparse: graph.plan.sparse.filter((s) => names.has(s.name))
+      .map((s) => ({ name: s.name, cardinality: s.cardinality, combiner: s.combiner, dimension: s.dimension })),
+    spec: toConfig(columns),
+    label: labelMeta(label),
+    extra: { ...extra, ...labelExtra(label) },
+  };
+}
+
+async function abort(writer: FeatureWriter): Promise<void> {
+  try {
+    await writer.abort();
+  } catch {
+    // The first error is the one to report.
+  }
+}
+
+/** One JSON line per row the transform refused: where it is in the stream, why, and its values. */
+function quarantineLines(batch: RecordBatch, rejected: readonly RowRejection[], rowBase: number, files: readonly DataFile[]): string {
+  return rejected.map(({ row, column, reason }) => {
+    const record = (batch.get(row)?.toJSON() ?? {}) as Record<string, unknown>;
+    const value = column in record ? record[column] : undefined;
+    return JSON.stringify({
+      stage: 'transform', ...(files.length === 1 ? { file: files[0].path } : {}), dataRow: rowBase + row + 1,
+      column, ...(value !== undefined ? { value } : {}), reason, record,
+    }, (_key, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
+  }).join('');
+}
+
+function formatSummary(s: TransformSummary): string {
+  const rejected = s.rowsRejected === 0 ? '0 rejected'
+    : `${int(s.rowsRejected)} rejected (${int(s.rejectedByReader)} by the reader, ${int(s.rejectedByTransform)} by the transform)`;
+  const lines = [
+    `transform: ${int(s.rowsIn)} rows in, ${int(s.rowsOut)} out, ${rejected}; ${s.seconds.toFixed(2)} s (${int(Math.round(s.rowsPerSecond))} rows/s)`,
+    `wrote ${s.output} (${s.format}, ${megabytes(s.bytes)}): dense [${int(s.rowsOut)} × ${s.denseWidth}], ${s.sparse.length} ragged id output${s.sparse.length === 1 ? '' : 's'}` +
+      (s.label ? `, label ${s.label.key} (${s.label.kind})` : ', no label'),
+  ];
+  if (s.quarantine !== null && s.rowsRejected > 0) lines.push(`rejected rows written to ${s.quarantine}`);
+  const typed = Object.entries(s.csvTypes);
+  if (typed.length > 0) lines.push(`note: read ${typed.map(([k, t]) => `${k} as ${t}`).join(', ')}: the columns need it, and the first rows did not look so`);
+  return lines.join('\n') + '\n';
+}
