@@ -11,3 +11,5 @@ export {
   type CsvOptions, type CsvColumnType, type SourceOptions, type OnError, type ReadStats, type RecordBatchSource,
 } from './io/index.ts';
 export * from './analyze/index.ts';
+/** The bundled training core (layers, optimizers, losses, metrics, Sequential, WideAndDeep), as a namespace: train.Dense, ... */
+export * as train from './train/index.ts';

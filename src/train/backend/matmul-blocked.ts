@@ -16,7 +16,7 @@ const MC = 64;
 /** Owns the packing buffers, which grow to the largest shape seen and are then reused. */
 export class BlockedMatmul {
   private packedA = new Float32Array(MC * KC);
-  private packedB = new Float32Array(0);
+  private packedB: Float32Array = new Float32Array(0);
   private readonly edgeTile = new Float64Array(16);
 
   /** See `Backend.matmul` for the argument convention. */

@@ -1,0 +1,78 @@
+/**
+ * Cuts minibatches out of an in-memory dataset in any row order (a shuffle is an order) by copying
+ * the rows into buffers allocated once for `capacity` rows: one FeatureBatch object, reused for
+ * every batch (its arrays, numRows and dense.shape[0] change in place). A batch is valid until the
+ * next `gather`.
+ */
+import type { FeatureBatch, RaggedTensor } from '../../tensor/feature-batch.ts';
+import type { Dataset } from './examples.ts';
+
+interface RaggedSlot {
+  source: RaggedTensor;
+  target: RaggedTensor;
+}
+
+export class BatchGatherer {
+  readonly batch: FeatureBatch;
+  readonly labels: Float32Array;
+  private readonly ragged: RaggedSlot[] = [];
+  private readonly width: number;
+
+  constructor(private readonly dataset: Dataset, readonly labelWidth: number, readonly capacity: number) {
+    const source = dataset.features;
+    this.width = source.dense.shape[1];
+    const sparse: Record<string, RaggedTensor> = {};
+    for (const [name, tensor] of Object.entries(source.sparse)) {
+      let longest = 0;
+      for (let r = 0; r < source.numRows; r++) longest = Math.max(longest, tensor.offsets[r + 1] - tensor.offsets[r]);
+      const ids = new Int32Array(Math.max(1, capacity * longest));
+      const target: RaggedTensor = {
+        ids, offsets: new Int32Array(capacity + 1), cardinality: tensor.cardinality, combiner: tensor.combiner, dimension: tensor.dimension,
+      };
+      if (tensor.weights) target.weights = new Float32Array(ids.length);
+      sparse[name] = target;
+      this.ragged.push({ source: tensor, target });
+    }
+    this.batch = {
+      numRows: 0,
+      dense: { values: new Float32Array(capacity * this.width), shape: [0, this.width], layout: source.dense.layout },
+      sparse,
+    };
+    this.labels = new Float32Array(capacity * labelWidth);
+  }
+
+  /** Fills the batch with rows order[start .. start + count) of the dataset. */
+  gather(order: Int32Array, start: number, count: number): FeatureBatch {
+    if (count > this.capacity) throw new Error(`BatchGatherer: ${count} rows exceed the capacity ${this.capacity}`);
+    const w = this.width, src = this.dataset.features.dense.values, dst = this.batch.dense.values;
+    const lw = this.labelWidth, labels = this.dataset.labels;
+    for (let i = 0; i < count; i++) {
+      const row = order[start + i];
+      for (let j = 0, s = row * w, d = i * w; j < w; j++) dst[d + j] = src[s + j];
+      if (labels !== null) for (let j = 0; j < lw; j++) this.labels[i * lw + j] = labels[row * lw + j];
+    }
+    for (const { source, target } of this.ragged) {
+      const sIds = source.ids, sOff = source.offsets, sW = source.weights, tIds = target.ids, tOff = target.offsets, tW = target.weights;
+      let at = 0;
+      tOff[0] = 0;
+      for (let i = 0; i < count; i++) {
+        const row = order[start + i];
+        for (let k = sOff[row], end = sOff[row + 1]; k < end; k++, at++) {
+          tIds[at] = sIds[k];
+          if (tW !== undefined) tW[at] = sW![k];
+        }
+        tOff[i + 1] = at;
+      }
+    }
+    this.batch.numRows = count;
+    this.batch.dense.shape[0] = count;
+    return this.batch;
+  }
+}
+
+/** 0, 1, ..., n − 1. */
+export function identityOrder(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}

@@ -1,0 +1,381 @@
+/**
+ * The training loop shared by `Sequential` and `WideAndDeep`: compile, fit, evaluate, predict over
+ * in-memory FeatureBatches. A subclass is the network: it builds its weights from the first batch,
+ * runs forward to outputs [rows, units] and backward from ∂loss/∂outputs, and names its parameter
+ * groups, each with its optimizer.
+ *
+ * A warm step allocates nothing: minibatches are gathered into fixed buffers (BatchGatherer), the
+ * layers own buffers sized for the batch, losses and metrics write into preallocated arrays
+ * (except the exact AUC, which keeps every score and grows its store amortized).
+ */
+import type { Backend } from '../backend/backend.ts';
+import { type BackendKind, createBackend } from '../backend/select.ts';
+import type { FeatureBatch } from '../../tensor/feature-batch.ts';
+import { BatchGatherer, identityOrder } from '../data/batch-gatherer.ts';
+import { type DataInput, type Dataset, type Example, collectDataset } from '../data/examples.ts';
+import { shuffleInPlace } from '../data/shuffle.ts';
+import { type Loss, type LossName, createLoss } from '../losses.ts';
+import { createMetric, type MetricName } from '../metrics/create.ts';
+import { Mean, type Metric } from '../metrics/metric.ts';
+import type { Optimizer } from '../optimizers/optimizer.ts';
+import type { OptimizerName } from '../optimizers/create.ts';
+import type { Parameter } from '../parameter.ts';
+import { Random } from '../random.ts';
+import { type BatchLogs, type Callback, type History, type Logs, type StepProfile, notify } from './callbacks.ts';
+
+export interface CompileOptions {
+  /** Sequential: required. WideAndDeep: its parts have their own (constructor options). */
+  optimizer?: Optimizer | OptimizerName;
+  loss: Loss | LossName;
+  metrics?: (Metric | MetricName)[];
+  /** Compute backend: 'js' (default), 'gpu', 'auto' (measured at the first fit), or an instance. */
+  backend?: BackendKind | Backend;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  validationData?: DataInput;
+  callbacks?: Callback | Callback[];
+  /** Reshuffle the rows every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffle order; default derived from the model's seed. Given, it restarts the order stream. */
+  seed?: number;
+  /** Print one line per epoch to stderr (default false). */
+  verbose?: boolean;
+  /** Time each phase of the steps (gather, forward, loss, backward, update, metrics) into `history.profile`. */
+  profile?: boolean;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+  /** Return the raw outputs (logits) instead of the loss's link applied (probabilities). */
+  logits?: boolean;
+}
+
+/** One optimizer and the parameters it updates. */
+export interface ParameterGroup {
+  optimizer: Optimizer;
+  parameters: Parameter[];
+}
+
+interface Compiled {
+  loss: Loss;
+  metrics: Metric[];
+  backendSpec: BackendKind | Backend;
+  optimizer: Optimizer | OptimizerName | undefined;
+}
+
+/** Stream numbers: model weights, shuffles and dropout draw from unrelated generators of one seed. */
+const INIT_STREAM = 0, SHUFFLE_STREAM = 1;
+
+export function streamSeed(seed: number, stream: number): number {
+  return ((seed >>> 0) ^ Math.imul(stream + 1, 0x9e3779b9)) >>> 0;
+}
+
+export abstract class Model {
+  readonly seed: number;
+  /** Set by a callback to end `fit` after the current batch. */
+  stopTraining = false;
+  /** The backend in use, once the first fit/evaluate/predict chose it; `backendReason` says why. */
+  backend: Backend | null = null;
+  backendReason = '';
+  protected readonly initRandom: Random;
+  protected shuffleRandom: Random;
+  private compiled: Compiled | null = null;
+  private groups: ParameterGroup[] | null = null;
+  private outputs: Float32Array = new Float32Array(0);
+  private gradient: Float32Array = new Float32Array(0);
+  private predictions: Float32Array = new Float32Array(0);
+  private steps = 0;
+
+  constructor(seed = 0) {
+    if (!Number.isInteger(seed)) throw new Error(`model seed must be an integer, got ${seed}`);
+    this.seed = seed;
+    this.initRandom = new Random(streamSeed(seed, INIT_STREAM));
+    this.shuffleRandom = new Random(streamSeed(seed, SHUFFLE_STREAM));
+  }
+
+  // ---- the network, for subclasses ----
+
+  /** Whether weights exist. */
+  abstract get built(): boolean;
+  /** Outputs per row; known once built. */
+  abstract get units(): number;
+  /** Creates the weights from the shapes of `batch` (all training rows, for statistics). */
+  protected abstract buildNetwork(batch: FeatureBatch, random: Random): void;
+  /** Told which parameters `setWeights` set (so restored normalization statistics count as adapted). */
+  protected weightsRestored(_names: readonly string[]): void {}
+  /** Per-dataset preparation before training (normalization statistics); default none. */
+  protected adaptTo(_dataset: Dataset): void {}
+  /** Outputs [rows, units] (a buffer the network owns). */
+  protected abstract forward(backend: Backend, batch: FeatureBatch, rows: number, training: boolean): Float32Array;
+  /** Gradients of every parameter from ∂loss/∂outputs; returns the regularization penalty. */
+  protected abstract backward(backend: Backend, dOutputs: Float32Array, rows: number): number;
+  /** The regularization penalty of the current weights. */
+  protected abstract penalty(): number;
+  /** Optimizer groups; called once, after build and compile. */
+  protected abstract parameterGroups(compiledOptimizer: Optimizer | OptimizerName | undefined): ParameterGroup[];
+  /** Every parameter (trainable or not), in a fixed order. */
+  abstract parameters(): Parameter[];
+
+  // ---- the Keras-style surface ----
+
+  /** Sets the loss, metrics, optimizer and backend; may be called again (optimizer state restarts). */
+  compile(options: CompileOptions): void {
+    if (options === undefined || options.loss === undefined) throw new Error('compile needs a loss, e.g. {loss: "binaryCrossentropy"}');
+    const loss = createLoss(options.loss);
+    const metrics = (options.metrics ?? []).map((m) => createMetric(m));
+    const names = new Set<string>(['loss']);
+    for (const m of metrics) {
+      if (names.has(m.name)) throw new Error(`compile: two metrics are named '${m.name}'`);
+      names.add(m.name);
+    }
+    this.compiled = { loss, metrics, backendSpec: options.backend ?? 'js', optimizer: options.optimizer };
+    this.groups = null;
+  }
+
+  /** The optimizers, with their parameters (after the first fit). */
+  get optimizers(): ParameterGroup[] {
+    return this.groups ?? [];
+  }
+
+  /** Trains on `data` and returns the per-epoch history. */
+  async fit(data: DataInput, options: FitOptions = {}): Promise<History> {
+    const compiled = this.requireCompiled();
+    const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
+    if (!(Number.isInteger(epochs) && epochs >= 0)) throw new Error(`fit: epochs must be an integer ≥ 0, got ${epochs}`);
+    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`fit: batchSize must be an integer ≥ 1, got ${batchSize}`);
+    const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+    const backend = await this.resolveBackend();
+    const train = await collectDataset(data, true, 'fit data');
+    this.ensureBuilt(train);
+    this.adaptTo(train);
+    const labelWidth = this.checkLabels(train, 'fit data');
+    const validation = options.validationData === undefined ? null : await collectDataset(options.validationData, true, 'validationData');
+    if (validation !== null) this.checkLabels(validation, 'validationData');
+    const groups = this.ensureGroups();
+    if (options.seed !== undefined) this.shuffleRandom = new Random(streamSeed(options.seed, SHUFFLE_STREAM));
+
+    const units = this.units, { loss, metrics } = compiled;
+    const gatherer = new BatchGatherer(train, labelWidth, Math.min(batchSize, train.numRows));
+    this.reserve(Math.min(batchSize, train.numRows) * units);
+    const order = identityOrder(train.numRows);
+    const meanLoss = new Mean('loss');
+    const batchLogs: BatchLogs = { loss: 0, size: 0, step: 0 };
+    const history: History = { epoch: [], history: {} };
+    const batchListeners = callbacks.filter((c) => c.onBatchEnd !== undefined);
+    const profile: StepProfile | null = options.profile ? { steps: 0, gather: 0, forward: 0, loss: 0, backward: 0, update: 0, metrics: 0 } : null;
+    const clock = () => (profile === null ? 0 : performance.now());
+    this.stopTraining = false;
+    await notify(callbacks, 'onTrainBegin');
+    let logs: Logs = {};
+
+    for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
+      await notify(callbacks, 'onEpochBegin', epoch);
+      const started = performance.now();
+      meanLoss.reset();
+      for (const m of metrics) m.reset();
+      if (options.shuffle ?? true) shuffleInPlace(order, this.shuffleRandom);
+      for (let start = 0, b = 0; start < train.numRows && !this.stopTraining; start += batchSize, b++) {
+        const rows = Math.min(batchSize, train.numRows - start);
+        const t0 = clock();
+        const batch = gatherer.gather(order, start, rows);
+        const t1 = clock();
+        const out = this.forward(backend, batch, rows, true);
+        const t2 = clock();
+        const value = loss.lossAndGradient(backend, out, gatherer.labels, rows, units, this.gradient);
+        loss.predict(backend, out, rows, units, this.predictions);
+        const t3 = clock();
+        const total = value + this.backward(backend, this.gradient, rows);
+        const t4 = clock();
+        this.steps++;
+        if (!Number.isFinite(total)) {
+          throw new Error(`training diverged: the loss is ${total} at step ${this.steps} (epoch ${epoch + 1}, batch ${b + 1}); ` +
+            'lower the learning rate, scale the numeric inputs (DenseFeatures normalize), or check the labels');
+        }
+        for (const group of groups) group.optimizer.apply(group.parameters);
+        const t5 = clock();
+        meanLoss.add(total, rows);
+        for (const m of metrics) m.update(this.predictions, gatherer.labels, rows, units, labelWidth);
+        if (profile !== null) {
+          const t6 = clock();
+          profile.steps++;
+          profile.gather += t1 - t0;
+          profile.forward += t2 - t1;
+          profile.loss += t3 - t2;
+          profile.backward += t4 - t3;
+          profile.update += t5 - t4;
+          profile.metrics += t6 - t5;
+        }
+        if (batchListeners.length > 0) {
+          batchLogs.loss = total;
+          batchLogs.size = rows;
+          batchLogs.step = this.steps;
+          await notify(batchListeners, 'onBatchEnd', b, batchLogs);
+        }
+      }
+      logs = { loss: meanLoss.result() };
+      for (const m of metrics) logs[m.name] = m.result();
+      if (validation !== null) {
+        const v = this.evaluateDataset(backend, validation, Math.max(batchSize, 256));
+        for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+      }
+      history.epoch.push(epoch);
+      for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
+      if (options.verbose) {
+        const parts = Object.entries(logs).map(([k, value]) => `${k} ${value.toFixed(4)}`);
+        process.stderr.write(`epoch ${epoch + 1}/${epochs}  ${((performance.now() - started) / 1000).toFixed(1)}s  ${parts.join('  ')}\n`);
+      }
+      await notify(callbacks, 'onEpochEnd', epoch, logs);
+    }
+    await notify(callbacks, 'onTrainEnd', logs);
+    if (profile !== null) history.profile = profile;
+    return history;
+  }
+
+  /** Loss (regularization included, as Keras) and each compiled metric over `data`. */
+  async evaluate(data: DataInput, options: EvaluateOptions = {}): Promise<Logs> {
+    this.requireCompiled();
+    const backend = await this.resolveBackend();
+    const dataset = await collectDataset(data, true, 'evaluate data');
+    this.ensureBuilt(dataset);
+    this.checkLabels(dataset, 'evaluate data');
+    return this.evaluateDataset(backend, dataset, options.batchSize ?? 256);
+  }
+
+  /** Predictions [rows, units], row-major: probabilities for the cross-entropies (or logits), values for MSE. */
+  async predict(data: DataInput<Example | FeatureBatch>, options: PredictOptions = {}): Promise<Float32Array> {
+    const compiled = this.requireCompiled();
+    const backend = await this.resolveBackend();
+    const dataset = await collectDataset(data, false, 'predict data');
+    this.ensureBuilt(dataset);
+    const batchSize = Math.min(options.batchSize ?? 256, dataset.numRows), units = this.units;
+    const gatherer = new BatchGatherer({ ...dataset, labels: null }, 0, batchSize);
+    const order = identityOrder(dataset.numRows);
+    const result = new Float32Array(dataset.numRows * units);
+    for (let start = 0; start < dataset.numRows; start += batchSize) {
+      const rows = Math.min(batchSize, dataset.numRows - start);
+      const out = this.forward(backend, gatherer.gather(order, start, rows), rows, false);
+      const target = result.subarray(start * units, (start + rows) * units);
+      if (options.logits) target.set(out.subarray(0, rows * units));
+      else compiled.loss.predict(backend, out, rows, units, target);
+    }
+    return result;
+  }
+
+  /**
+   * Creates the weights from a batch's shapes now (fit, evaluate and predict do it on first use):
+   * for `setWeights` before any training, e.g. when restoring saved weights.
+   */
+  build(features: FeatureBatch): void {
+    if (!this.built) this.buildNetwork(features, this.initRandom);
+  }
+
+  /** Copies of every parameter's values, by name. */
+  getWeights(): { name: string; values: Float32Array }[] {
+    return this.parameters().map((p) => ({ name: p.name, values: p.value.slice() }));
+  }
+
+  /** Sets parameters by name (shapes must match); returns the names set. */
+  setWeights(weights: readonly { name: string; values: ArrayLike<number> }[]): string[] {
+    const byName = new Map(this.parameters().map((p) => [p.name, p]));
+    for (const w of weights) {
+      const p = byName.get(w.name);
+      if (p === undefined) throw new Error(`setWeights: the model has no parameter '${w.name}'`);
+      if (w.values.length !== p.size) throw new Error(`setWeights: '${w.name}' has ${p.size} values, given ${w.values.length}`);
+      p.value.set(w.values);
+    }
+    const names = weights.map((w) => w.name);
+    this.weightsRestored(names);
+    return names;
+  }
+
+  /** Total count of parameter values. */
+  countParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /** The generators' states (weights init, shuffle), for a checkpoint. */
+  randomState(): { init: number[]; shuffle: number[] } {
+    return { init: this.initRandom.state(), shuffle: this.shuffleRandom.state() };
+  }
+
+  // ---- internals ----
+
+  private evaluateDataset(backend: Backend, dataset: Dataset, batchSize: number): Logs {
+    const { loss, metrics } = this.requireCompiled();
+    const units = this.units, labelWidth = loss.labelWidth(units);
+    const capacity = Math.min(batchSize, dataset.numRows);
+    const gatherer = new BatchGatherer(dataset, labelWidth, capacity);
+    this.reserve(capacity * units);
+    const order = identityOrder(dataset.numRows);
+    for (const m of metrics) m.reset();
+    let total = 0;
+    for (let start = 0; start < dataset.numRows; start += capacity) {
+      const rows = Math.min(capacity, dataset.numRows - start);
+      const out = this.forward(backend, gatherer.gather(order, start, rows), rows, false);
+      total += rows * loss.lossAndGradient(backend, out, gatherer.labels, rows, units, this.gradient);
+      loss.predict(backend, out, rows, units, this.predictions);
+      for (const m of metrics) m.update(this.predictions, gatherer.labels, rows, units, labelWidth);
+    }
+    const logs: Logs = { loss: total / dataset.numRows + this.penalty() };
+    for (const m of metrics) logs[m.name] = m.result();
+    return logs;
+  }
+
+  private requireCompiled(): Compiled {
+    if (this.compiled === null) throw new Error('the model is not compiled: call compile({loss, optimizer, metrics}) first');
+    return this.compiled;
+  }
+
+  private async resolveBackend(): Promise<Backend> {
+    if (this.backend !== null) return this.backend;
+    const spec = this.requireCompiled().backendSpec;
+    if (typeof spec === 'object') {
+      this.backend = spec;
+      this.backendReason = `${spec.name}: given`;
+    } else {
+      const choice = await createBackend(spec);
+      this.backend = choice.backend;
+      this.backendReason = choice.reason;
+    }
+    return this.backend;
+  }
+
+  private ensureBuilt(dataset: Dataset): void {
+    if (!this.built) this.buildNetwork(dataset.features, this.initRandom);
+  }
+
+  private ensureGroups(): ParameterGroup[] {
+    this.groups ??= this.parameterGroups(this.requireCompiled().optimizer);
+    return this.groups;
+  }
+
+  private checkLabels(dataset: Dataset, what: string): number {
+    const { loss } = this.requireCompiled();
+    const labelWidth = loss.labelWidth(this.units);
+    const labels = dataset.labels!;
+    if (labels.length !== dataset.numRows * labelWidth) {
+      throw new Error(`${what}: ${labels.length} labels for ${dataset.numRows} rows; ${loss.name} with ${this.units} output(s) takes ${labelWidth} per row`);
+    }
+    loss.checkLabels(labels, labels.length, this.units);
+    return labelWidth;
+  }
+
+  private reserve(size: number): void {
+    if (this.gradient.length < size) this.gradient = new Float32Array(size);
+    if (this.predictions.length < size) this.predictions = new Float32Array(size);
+    if (this.outputs.length < size) this.outputs = new Float32Array(size);
+  }
+
+  /** A model-owned [rows, units] buffer for subclasses that sum several outputs. */
+  protected outputBuffer(size: number): Float32Array {
+    if (this.outputs.length < size) this.outputs = new Float32Array(size);
+    return this.outputs;
+  }
+}
