@@ -36,3 +36,6 @@ export { Sequential, type SequentialOptions } from './model/sequential.ts';
 export {
   WideAndDeep, wideAndDeepModel, linearModel, dnnModel, type WideAndDeepOptions, type LinearPartOptions, type DnnPartOptions,
 } from './model/wide-and-deep.ts';
+export * from './checkpoint/index.ts';
+export * from './hooks/index.ts';
+export * from './estimator/index.ts';
