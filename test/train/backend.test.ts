@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Activation, Backend, Combiner, SparseIds } from '../../src/train/backend/backend.ts';
+import { GpuBackend } from '../../src/train/backend/gpu.ts';
+import { JsBackend } from '../../src/train/backend/js.ts';
 import { availableBackends, createBackend } from '../../src/train/backend/select.ts';
 import {
   activationReference, gatherSumReference, matmulReference, randomArray, randomSparse, seededRandom,
@@ -36,11 +38,13 @@ function numericalGradient(x: Float32Array, loss: () => number, h = 1e-2): Float
 
 /** Every op of `backend` against the naive float64 references. Called once per available backend. */
 function describeBackendContract(backend: Backend): void {
-  describe(`backend ${backend.name}`, () => {
+  const kernel = backend instanceof JsBackend && !(backend instanceof GpuBackend) ? ` (${backend.matmulKernel} matmul)` : '';
+  describe(`backend ${backend.name}${kernel}`, () => {
     it('multiplies every transpose combination, ragged and multi-block shapes included', () => {
       const random = seededRandom(1);
       const shapes = [[1, 1, 1], [3, 5, 2], [5, 7, 3], [4, 4, 4], [17, 1, 9], [1, 13, 6], [65, 9, 17],
-        [37, 53, 301], [256, 100, 43], [43, 100, 256], [256, 43, 100]];
+        [37, 53, 301], [256, 100, 43], [43, 100, 256], [256, 43, 100], [256, 1, 25], [25, 1, 256], [256, 25, 1],
+        [131, 19, 513]];
       for (const [m, n, k] of shapes) {
         for (const [transA, transB] of TRANSPOSES) {
           const a = randomArray(random, m * k), b = randomArray(random, k * n);
@@ -208,6 +212,8 @@ function describeBackendContract(backend: Backend): void {
 
 const backends = await availableBackends();
 for (const backend of backends) describeBackendContract(backend);
+// The scalar fallback JsBackend uses where WebAssembly SIMD does not validate.
+if ((backends[0] as JsBackend).matmulKernel !== 'blocked') describeBackendContract(new JsBackend({ matmul: 'blocked' }));
 
 describe('backend selection', () => {
   it('lists js first, and every listed backend agrees with js on a random wide & deep step', () => {

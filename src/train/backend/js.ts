@@ -1,20 +1,43 @@
 /**
  * The plain typed-array backend: runs anywhere, allocates nothing per call once its matmul
- * packing buffers have grown to the largest shape in use.
+ * packing buffers (or wasm memory) have grown to the largest shape in use.
+ *
+ * Its matmul is the WebAssembly SIMD kernel (matmul-wasm.ts, about 10× faster) wherever
+ * WebAssembly 128-bit SIMD validates (Node ≥ 16.4, current browsers), else the scalar
+ * BlockedMatmul. Either way the backend is named 'js' — it is still the CPU backend that
+ * `--backend js` / `createBackend('js')` asks for; `matmulKernel` says which kernel runs.
  */
 import type { Activation, Backend, Combiner, SparseIds } from './backend.ts';
 import { activateBackwardInto, activateInto, addBiasInto, softmaxInto, sumColumnsInto } from './dense-ops.ts';
 import { sigmoidCrossEntropyInto, softmaxCrossEntropyInto } from './losses.ts';
 import { BlockedMatmul } from './matmul-blocked.ts';
+import { WasmMatmul, wasmSimdSupported } from './matmul-wasm.ts';
 import { gatherSumInto, scatterAddInto } from './sparse-ops.ts';
+
+/** Which matmul kernel a JsBackend runs; 'auto' is wasm-simd where it validates, else blocked. */
+export type JsMatmulKernel = 'wasm-simd' | 'blocked';
+
+export interface JsBackendOptions {
+  /** Default 'auto'. 'wasm-simd' throws where WebAssembly SIMD is unavailable. */
+  matmul?: JsMatmulKernel | 'auto';
+}
 
 export class JsBackend implements Backend {
   readonly name: string = 'js';
-  private readonly blocked = new BlockedMatmul();
+  /** The matmul kernel in use. */
+  readonly matmulKernel: JsMatmulKernel;
+  private readonly kernel: WasmMatmul | BlockedMatmul;
+
+  constructor(options: JsBackendOptions = {}) {
+    const wanted = options.matmul ?? 'auto';
+    if (wanted === 'wasm-simd' && !wasmSimdSupported()) throw new Error('JsBackend: WebAssembly SIMD is not available here');
+    this.matmulKernel = wanted === 'auto' ? (wasmSimdSupported() ? 'wasm-simd' : 'blocked') : wanted;
+    this.kernel = this.matmulKernel === 'wasm-simd' ? new WasmMatmul() : new BlockedMatmul();
+  }
 
   matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number,
     transA: boolean, transB: boolean, accumulate: boolean): void {
-    this.blocked.run(a, b, c, m, n, k, transA, transB, accumulate);
+    this.kernel.run(a, b, c, m, n, k, transA, transB, accumulate);
   }
 
   addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void {
