@@ -1,0 +1,306 @@
+import { makeData, RecordBatch, Struct, Table } from 'apache-arrow';
+import { BadFields, type ColumnBuilder } from '../io/csv/column-builder.ts';
+import { type ColumnPlan, makeBuilders, makePlan } from '../io/csv/column-plan.ts';
+import { delimiterHint, type DialectBytes } from '../io/csv/dialect.ts';
+import { fieldText, NullTokens } from '../io/csv/field-text.ts';
+import { RowSpans } from '../io/csv/row-spans.ts';
+import { TOKENIZE, type TokenizerCursor, tokenizeRows } from '../io/csv/tokenizer.ts';
+import { fromConfig } from '../spec/config.ts';
+import { DataError } from '../spec/errors.ts';
+import { compile, type FeatureGraph } from '../tensor/feature-graph.ts';
+import { type BadLabel, LabelReader } from './labels.ts';
+import type { ChunkOutcome, ChunkTask, ChunkTimings, RejectRecord, TransformInit, WireBatch } from './messages.ts';
+
+/** Rows tokenized per run, as the CSV reader does: the spans stay small and in cache. */
+export const RUN_ROWS = 8192;
+
+const utf8 = new TextDecoder();
+
+/** Builders of one dialect (files of a stream may differ in dialect; they share the plan and dictionaries). */
+interface Builders {
+  dialect: DialectBytes;
+  list: ColumnBuilder[];
+}
+
+/** Where each output row of a chunk came from: its line, and its raw bytes for quarantine. */
+class RowOrigins {
+  lines = new Float64Array(1 << 12);
+  starts = new Int32Array(1 << 12);
+  ends = new Int32Array(1 << 12);
+  size = 0;
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  /** Appends rows `[0, spans.rows)` of a run (after its bad rows were removed). */
+  addRun(spans: RowSpans): void {
+    const n = spans.rows;
+    if (this.size + n > this.lines.length) {
+      let cap = this.lines.length * 2;
+      while (cap < this.size + n) cap *= 2;
+      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(cap);
+        b.set(a.subarray(0, this.size));
+        return b;
+      };
+      this.lines = grow(this.lines, (c) => new Float64Array(c));
+      this.starts = grow(this.starts, (c) => new Int32Array(c));
+      this.ends = grow(this.ends, (c) => new Int32Array(c));
+    }
+    this.lines.set(spans.lines.subarray(0, n), this.size);
+    this.starts.set(spans.rowStarts.subarray(0, n), this.size);
+    this.ends.set(spans.rowEnds.subarray(0, n), this.size);
+    this.size += n;
+  }
+}
+
+/** Thrown inside a chunk under the 'fail' policy to stop it at its first bad row. */
+class StopChunk {}
+
+/**
+ * Parses a chunk of CSV rows with a fixed column plan and transforms it with a compiled graph: what each
+ * worker runs (and the main thread itself with one worker). The parsing mirrors CsvReader run for run
+ * (same tokenizer, builders, bad-row rules and messages), so a chunk gives the rows, values and errors that
+ * reading the file with readCsv gives. Bad rows are reported with lines counted from the chunk's start.
+ */
+export class ChunkTransformer {
+  /** Every column of the file (names, types and inferred flags for error messages). */
+  readonly plan: ColumnPlan;
+  /** The columns converted to Arrow: those the spec and label read, or all of them. */
+  private readonly converted: ColumnPlan;
+  /** For each converted column, its field index in a row. */
+  private readonly fields: readonly number[];
+  readonly graph: FeatureGraph;
+  private readonly nulls: NullTokens;
+  private readonly spans: RowSpans;
+  private readonly builders: Builders[] = [];
+  private readonly bad = new BadFields();
+  private readonly origins = new RowOrigins();
+  private readonly labels: LabelReader | null;
+  /** Stage times of the chunk being processed (only with `profile`). */
+  private timings: ChunkTimings | null = null;
+
+  constructor(private readonly init: TransformInit) {
+    this.plan = makePlan(init.planSource, init.names, init.types, init.inferred);
+    this.fields = init.convert ?? init.names.map((_, j) => j);
+    const pick = <T>(list: readonly T[]) => this.fields.map((j) => list[j]);
+    this.converted = init.convert === null ? this.plan
+      : makePlan(init.planSource, pick(init.names), pick(init.types), pick(init.inferred));
+    // Compiled against the file's schema; the executor finds each feature by name in the (converted) batches.
+    this.graph = compile(fromConfig(init.spec), this.plan.schema, { hash: init.hash });
+    this.nulls = new NullTokens(init.nullValues);
+    this.spans = new RowSpans(Math.min(RUN_ROWS, init.batchSize), init.names.length);
+    this.labels = init.label === null ? null : new LabelReader(init.label, this.converted.names.indexOf(init.label.key));
+  }
+
+  /** Parses and transforms one chunk. The outcome's arrays are new (except with reuseBuffers, inline). */
+  process(task: ChunkTask): ChunkOutcome {
+    const bytes = new Uint8Array(task.buffer, 0, task.length);
+    const outcome: ChunkOutcome = {
+      index: task.index, lines: 0, rowsIn: 0, rowsOut: 0, rejected: [], batch: null, labels: null, buffer: task.buffer,
+    };
+    this.timings = this.init.profile ? { tokenize: 0, build: 0, labels: 0, transform: 0, sentAt: 0, transfer: 0 } : null;
+    if (this.timings) outcome.timings = this.timings;
+    try {
+      const batches = this.parse(bytes, task, outcome);
+      this.transform(bytes, batches, outcome);
+    } catch (err) {
+      if (!(err instanceof StopChunk)) throw err;
+      outcome.batch = null;
+      outcome.labels = null;
+    }
+    return outcome;
+  }
+
+  // ---- parsing: CsvReader's loop, over one complete chunk ----
+
+  private parse(bytes: Uint8Array, task: ChunkTask, outcome: ChunkOutcome): RecordBatch[] {
+    const builders = this.buildersFor(task.dialect);
+    const spans = this.spans, batchSize = this.init.batchSize, list = builders.list;
+    const cursor: TokenizerCursor = { pos: 0, line: 1 };
+    const batches: RecordBatch[] = [];
+    this.origins.clear();
+    for (;;) {
+      spans.clear();
+      const maxRows = Math.min(spans.capacity, batchSize - list[0].length);
+      const t0 = this.timings ? performance.now() : 0;
+      const status = tokenizeRows(bytes, bytes.length, true, task.dialect, spans, cursor, maxRows);
+      const t1 = this.timings ? performance.now() : 0;
+      if (spans.rows > 0) this.convertRun(bytes, task, builders, outcome);
+      if (list[0].length >= batchSize) batches.push(this.finishBatch(list));
+      if (this.timings) {
+        this.timings.tokenize += t1 - t0;
+        this.timings.build += performance.now() - t1;
+      }
+      if (status === TOKENIZE.END) break;
+      if (status === TOKENIZE.UNTERMINATED_QUOTE) {
+        const raw = utf8.decode(bytes.subarray(cursor.pos));
+        this.reject(outcome, { kind: 'read', line: cursor.line, reason: 'unterminated quote: the file ends inside a quoted field' }, raw);
+        break;
+      }
+    }
+    const t2 = this.timings ? performance.now() : 0;
+    if (list[0].length > 0) batches.push(this.finishBatch(list));
+    if (this.timings) this.timings.build += performance.now() - t2;
+    outcome.lines = cursor.line - 1;
+    return batches;
+  }
+
+  private buildersFor(dialect: DialectBytes): Builders {
+    const same = (d: DialectBytes) => d.delimiter === dialect.delimiter && d.quote === dialect.quote &&
+      d.escape === dialect.escape && d.trimLeadingSpaces === dialect.trimLeadingSpaces && d.comment === dialect.comment;
+    let found = this.builders.find((b) => same(b.dialect));
+    if (!found) {
+      found = { dialect, list: makeBuilders(this.converted, { capacity: this.init.batchSize, dialect, nulls: this.nulls }) };
+      this.builders.push(found);
+    }
+    return found;
+  }
+
+  private finishBatch(list: ColumnBuilder[]): RecordBatch {
+    const children = list.map((b) => b.finish());
+    const schema = this.converted.schema;
+    return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: children[0].length, nullCount: 0, children }));
+  }
+
+  /** Appends the run in the spans to every column; a run with bad rows is appended again without them. */
+  private convertRun(bytes: Uint8Array, task: ChunkTask, builders: Builders, outcome: ChunkOutcome): void {
+    const spans = this.spans, list = builders.list, bad = this.bad, fields = this.fields;
+    const start = list[0].length;
+    bad.clear();
+    for (let i = 0; i < list.length; i++) list[i].append(bytes, spans, fields[i], bad);
+    if (spans.badRows > 0 || bad.size > 0) {
+      spans.removeRows(this.rejectBadRows(bytes, task, outcome));
+      bad.clear();
+      for (let i = 0; i < list.length; i++) {
+        list[i].truncate(start);
+        list[i].append(bytes, spans, fields[i], bad);
+      }
+    }
+    outcome.rowsIn += spans.rows;
+    outcome.rowsOut += spans.rows;
+    this.origins.addRun(spans);
+  }
+
+  /** CsvReader.rejectBadRows: each row with the wrong field count or a field that did not convert, in line order. */
+  private rejectBadRows(bytes: Uint8Array, task: ChunkTask, outcome: ChunkOutcome): Uint8Array {
+    const spans = this.spans, plan = this.plan, bad = this.bad;
+    const errors = new Map<number, RejectRecord>();
+    for (let r = 0; r < spans.rows; r++) {
+      const fields = spans.fieldCounts[r];
+      if (fields === spans.numColumns) continue;
+      const reason = fields < 0 ? 'unexpected text after a closing quote'
+        : `expected ${spans.numColumns} fields, found ${fields}` +
+          (fields === 1 ? delimiterHint(rawRow(bytes, spans, r), task.delimiter) : '');
+      errors.set(r, { kind: 'read', line: spans.lines[r], reason });
+    }
+    for (let b = 0; b < bad.size; b++) {
+      const r = bad.rows[b], j = bad.columns[b];
+      if (errors.has(r)) continue;
+      const k = r * spans.numColumns + j;
+      const value = fieldText(bytes, spans.starts[k], spans.ends[k], task.dialect);
+      const hint = plan.inferred[j] && bad.reasons[b] !== 'invalid UTF-8'
+        ? ` (type ${plan.types[j]} was inferred from the first rows; set types: {"${plan.names[j]}": "utf8"} or another type)` : '';
+      errors.set(r, { kind: 'read', line: spans.lines[r], column: plan.names[j], value, reason: bad.reasons[b] + hint });
+    }
+    const drop = new Uint8Array(spans.rows);
+    for (const r of [...errors.keys()].sort((a, b) => a - b)) {
+      this.reject(outcome, errors.get(r)!, this.init.policy === 'quarantine' ? rawRow(bytes, spans, r) : undefined);
+      drop[r] = 1;
+    }
+    return drop;
+  }
+
+  /** Records a bad row (counted in rowsIn); under 'fail' the chunk stops here. */
+  private reject(outcome: ChunkOutcome, record: RejectRecord, raw?: string): void {
+    if (raw !== undefined && this.init.policy === 'quarantine') record.raw = raw;
+    outcome.rejected.push(record);
+    outcome.rowsIn++;
+    if (this.init.policy === 'fail') throw new StopChunk();
+  }
+
+  // ---- labels and the transform ----
+
+  private transform(bytes: Uint8Array, batches: RecordBatch[], outcome: ChunkOutcome): void {
+    const numRows = batches.reduce((n, b) => n + b.numRows, 0);
+    if (numRows === 0) return;
+    let keep: Uint8Array | null = null;
+    const drop = (row: number, record: RejectRecord) => {
+      keep ??= new Uint8Array(numRows).fill(1);
+      keep[row] = 0;
+      outcome.rowsOut--;
+      outcome.rowsIn--; // reject() counts it again
+      const raw = this.init.policy === 'quarantine' ? this.rawOfRow(bytes, row) : undefined;
+      this.reject(outcome, record, raw);
+    };
+    let labels: Float32Array | Int32Array | null = null;
+    const t0 = this.timings ? performance.now() : 0;
+    if (this.labels !== null) {
+      const badLabels: BadLabel[] = [];
+      labels = this.labels.read(batches, numRows, badLabels);
+      for (const b of badLabels) {
+        drop(b.row, { kind: 'read', line: this.origins.lines[b.row], column: this.labels.label.key,
+          ...(b.value === null ? {} : { value: b.value }), reason: b.reason });
+      }
+    }
+    const t1 = this.timings ? performance.now() : 0;
+    if (this.timings) this.timings.labels += t1 - t0;
+    const options = { sparse: this.init.sparse, reuseBuffers: this.init.reuseBuffers };
+    for (;;) {
+      const kept = keep === null ? null : keptRows(keep);
+      const table = kept === null ? new Table(batches) : keptTable(batches, keep!);
+      if (table.numRows === 0) break;
+      try {
+        const result = this.graph.transform(table, options);
+        outcome.batch = { numRows: result.numRows, dense: result.dense.values, sparse: result.sparse } as WireBatch;
+        break;
+      } catch (err) {
+        if (!(err instanceof DataError)) throw err;
+        const original = kept === null ? err.row : kept[err.row];
+        drop(original, { kind: 'data', line: this.origins.lines[original], column: err.column, row: err.row,
+          reason: err.message.replace(/^column '[^']*', row \d+: /, '') });
+      }
+    }
+    if (this.timings) this.timings.transform += performance.now() - t1;
+    if (labels !== null && outcome.batch !== null) {
+      outcome.labels = keep === null ? labels : labels.filter((_, i) => keep![i] === 1);
+    }
+  }
+
+  private rawOfRow(bytes: Uint8Array, row: number): string {
+    let end = this.origins.ends[row];
+    if (end > this.origins.starts[row] && bytes[end - 1] === 13) end--;
+    return utf8.decode(bytes.subarray(this.origins.starts[row], end));
+  }
+}
+
+function rawRow(bytes: Uint8Array, spans: RowSpans, r: number): string {
+  let end = spans.rowEnds[r];
+  if (end > spans.rowStarts[r] && bytes[end - 1] === 13) end--;
+  return utf8.decode(bytes.subarray(spans.rowStarts[r], end));
+}
+
+/** Indexes of the kept rows, in order. */
+function keptRows(keep: Uint8Array): Int32Array {
+  const rows: number[] = [];
+  for (let i = 0; i < keep.length; i++) if (keep[i] === 1) rows.push(i);
+  return Int32Array.from(rows);
+}
+
+/** The kept rows of the batches as zero-copy slices. */
+function keptTable(batches: readonly RecordBatch[], keep: Uint8Array): Table {
+  const slices: RecordBatch[] = [];
+  let base = 0;
+  for (const batch of batches) {
+    let i = 0;
+    while (i < batch.numRows) {
+      while (i < batch.numRows && keep[base + i] === 0) i++;
+      const from = i;
+      while (i < batch.numRows && keep[base + i] === 1) i++;
+      if (i > from) slices.push(batch.slice(from, i));
+    }
+    base += batch.numRows;
+  }
+  return slices.length === 0 ? new Table(batches[0].schema) : new Table(slices);
+}

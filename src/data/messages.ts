@@ -1,0 +1,134 @@
+/**
+ * What the main thread and the transform workers tell each other. Everything here survives structured
+ * cloning; the big arrays (chunk bytes, dense values, ragged ids) travel as transferred ArrayBuffers.
+ */
+import type { HashMode } from '../graph/nodes.ts';
+import type { DialectBytes } from '../io/csv/dialect.ts';
+import type { CsvColumnType } from '../io/csv/infer-types.ts';
+import type { ColumnConfig } from '../spec/config.ts';
+import type { LabelOptions } from './labels.ts';
+
+/** Everything a worker needs to parse and transform chunks as the main thread would: sent once. */
+export interface TransformInit {
+  /** The column plan the main thread inferred from the head of the first file. */
+  names: string[];
+  types: CsvColumnType[];
+  inferred: boolean[];
+  /** The file the plan was made from (named when types were inferred). */
+  planSource: string;
+  /** Field indexes of the columns to convert (those the spec and label read), ascending; null: all. */
+  convert: number[] | null;
+  nullValues: string[];
+  /** Rows per Arrow record batch inside a chunk (bounds the builders' memory). */
+  batchSize: number;
+  /** The spec as TensorFlow JSON (toConfig), compiled once per worker. */
+  spec: ColumnConfig[];
+  hash: HashMode;
+  sparse: 'default' | 'all';
+  label: LabelOptions | null;
+  /** 'fail' stops a chunk at its first bad row; 'quarantine' also sends each bad row's raw text. */
+  policy: 'fail' | 'skip' | 'quarantine';
+  /** Inline (one thread) only: reuse the graph's output buffers. */
+  reuseBuffers: boolean;
+  /** Time the stages of each chunk (ChunkOutcome.timings). */
+  profile: boolean;
+}
+
+/** Milliseconds a chunk spent per stage (with `profile`). */
+export interface ChunkTimings {
+  /** Splitting rows into field spans (the tokenizer). */
+  tokenize: number;
+  /** Converting fields to Arrow columns (numbers, dictionary strings) and finishing record batches. */
+  build: number;
+  labels: number;
+  /** The compiled graph's transform. */
+  transform: number;
+  /** When the worker posted the outcome (performance.timeOrigin + now), to time the way back. */
+  sentAt: number;
+  /** From that post to the main thread's receipt: transfer plus the main thread's queueing delay. */
+  transfer: number;
+}
+
+/** A run of whole rows of one file. */
+export interface ChunkTask {
+  /** Position in the stream; results are put back in this order. */
+  index: number;
+  file: string;
+  /** The file's dialect (each file of a stream is sniffed on its own, as readCsv does). */
+  dialect: DialectBytes;
+  delimiter: string;
+  /** Bytes `[0, length)` of the buffer are the chunk: whole rows, the last one ending with its line break. */
+  buffer: ArrayBuffer;
+  length: number;
+}
+
+/** A bad row of a chunk. Lines are 1-based within the chunk; the main thread adds the chunk's first line. */
+export interface RejectRecord {
+  kind: 'read' | 'data';
+  line: number;
+  column?: string;
+  value?: string;
+  reason: string;
+  /** The raw row, sent only under a quarantine policy. */
+  raw?: string;
+  /** For 'data' (transform) errors: the row among the chunk's output rows. */
+  row?: number;
+}
+
+/** A ragged output as it travels (its cardinality, combiner and dimension come from the main thread's graph). */
+export interface WireRagged {
+  ids: Int32Array;
+  offsets: Int32Array;
+  weights?: Float32Array;
+}
+
+export interface WireBatch {
+  numRows: number;
+  dense: Float32Array;
+  sparse: Record<string, WireRagged>;
+}
+
+export interface ChunkOutcome {
+  index: number;
+  /** Line breaks in the chunk (where the next chunk's lines start). */
+  lines: number;
+  rowsIn: number;
+  rowsOut: number;
+  /** Bad rows in the order found; under 'fail' at most one, and the chunk stops there (`batch` is null). */
+  rejected: RejectRecord[];
+  batch: WireBatch | null;
+  labels: Float32Array | Int32Array | null;
+  /** The chunk's buffer, handed back for the next read. */
+  buffer: ArrayBuffer | null;
+  timings?: ChunkTimings;
+  /** An unexpected failure (a bug, not bad data). */
+  crash?: { name: string; message: string; stack?: string };
+}
+
+export type ToWorker =
+  | { type: 'init'; init: TransformInit }
+  | { type: 'chunk'; task: ChunkTask };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; outcome: ChunkOutcome }
+  | { type: 'failed'; error: { name: string; message: string; stack?: string } };
+
+/** The buffers of an outcome, each once, for postMessage's transfer list. */
+export function transferList(outcome: ChunkOutcome): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const add = (a: ArrayBufferView | null | undefined) => {
+    if (a && a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
+  };
+  if (outcome.batch) {
+    add(outcome.batch.dense);
+    for (const r of Object.values(outcome.batch.sparse)) {
+      add(r.ids);
+      add(r.offsets);
+      add(r.weights);
+    }
+  }
+  add(outcome.labels);
+  if (outcome.buffer && outcome.buffer.byteLength > 0) buffers.add(outcome.buffer);
+  return [...buffers];
+}
