@@ -13,3 +13,4 @@ export {
 export * from './analyze/index.ts';
 /** The bundled training core (layers, optimizers, losses, metrics, Sequential, WideAndDeep), as a namespace: train.Dense, ... */
 export * as train from './train/index.ts';
+export * from './data/index.ts';

@@ -88,18 +88,21 @@ export class RowTooLong {
   }
 }
 
-/** Chunk buffers, reused once a worker hands them back, so steady state allocates none. */
+/**
+ * Chunk buffers, reused once a worker hands them back, so steady state allocates none. Shared (for workers:
+ * sent without a copy or a transfer) or plain (one thread).
+ */
 export class BufferPool {
-  private readonly free: ArrayBuffer[] = [];
+  private readonly free: (ArrayBuffer | SharedArrayBuffer)[] = [];
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number, private readonly shared: boolean) {}
 
   take(size: number): Uint8Array {
     const i = this.free.findIndex((b) => b.byteLength >= size && b.byteLength <= size * 2);
-    return new Uint8Array(i < 0 ? new ArrayBuffer(size) : this.free.splice(i, 1)[0]);
+    return new Uint8Array(i >= 0 ? this.free.splice(i, 1)[0] : this.shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
   }
 
-  give(buffer: ArrayBuffer | null): void {
+  give(buffer: ArrayBuffer | SharedArrayBuffer | null): void {
     if (buffer !== null && buffer.byteLength > 0 && this.free.length < this.max) this.free.push(buffer);
   }
 }
@@ -112,7 +115,7 @@ export class BufferPool {
  * inside a quote: the tokenizer then rejects that row). Throws RowTooLong when no row ends within `maxRowBytes`.
  */
 export async function* fileChunks(opened: OpenedCsv, buffers: BufferPool, chunkBytes: number, maxRowBytes: number,
-    profile: { read: number; scan: number } | null = null): AsyncGenerator<{ buffer: ArrayBuffer; length: number }> {
+    profile: { read: number; scan: number } | null = null): AsyncGenerator<{ buffer: ArrayBuffer | SharedArrayBuffer; length: number }> {
   const { input, reader, head } = opened;
   // What the head's read holds after the header is served first, then the file.
   let held: Uint8Array = input.buf.subarray(input.cursor.pos, input.end);
@@ -147,8 +150,8 @@ export async function* fileChunks(opened: OpenedCsv, buffers: BufferPool, chunkB
       const n = await filling;
       if (profile) profile.read += performance.now() - t0;
       if (eof) {
-        if (n > 0) yield { buffer: buf.buffer as ArrayBuffer, length: n };
-        else buffers.give(buf.buffer as ArrayBuffer);
+        if (n > 0) yield { buffer: buf.buffer, length: n };
+        else buffers.give(buf.buffer);
         return;
       }
       const t1 = profile ? performance.now() : 0;
@@ -157,9 +160,9 @@ export async function* fileChunks(opened: OpenedCsv, buffers: BufferPool, chunkB
       if (end === 0) {
         // No row ends in the buffer: a long row (or an unterminated quote); grow it and read on.
         if (n >= maxRowBytes) throw new RowTooLong(opened.file, maxRowBytes);
-        const bigger = new Uint8Array(buf.length * 2);
+        const bigger = buffers.take(buf.length * 2);
         bigger.set(buf.subarray(0, n));
-        buffers.give(buf.buffer as ArrayBuffer);
+        buffers.give(buf.buffer);
         buf = bigger;
         filling = startFill(buf, n);
         continue;
@@ -169,7 +172,7 @@ export async function* fileChunks(opened: OpenedCsv, buffers: BufferPool, chunkB
       const next = buffers.take(size);
       next.set(buf.subarray(end, n));
       filling = startFill(next, n - end);
-      yield { buffer: buf.buffer as ArrayBuffer, length: end };
+      yield { buffer: buf.buffer, length: end };
       buf = next;
     }
   } finally {

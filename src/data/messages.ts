@@ -57,8 +57,11 @@ export interface ChunkTask {
   /** The file's dialect (each file of a stream is sniffed on its own, as readCsv does). */
   dialect: DialectBytes;
   delimiter: string;
-  /** Bytes `[0, length)` of the buffer are the chunk: whole rows, the last one ending with its line break. */
-  buffer: ArrayBuffer;
+  /**
+   * Bytes `[0, length)` of the buffer are the chunk: whole rows, the last one ending with its line break.
+   * Shared with the workers (a SharedArrayBuffer, reused from chunk to chunk), or plain in one thread.
+   */
+  buffer: ArrayBuffer | SharedArrayBuffer;
   length: number;
 }
 
@@ -99,7 +102,7 @@ export interface ChunkOutcome {
   batch: WireBatch | null;
   labels: Float32Array | Int32Array | null;
   /** The chunk's buffer, handed back for the next read. */
-  buffer: ArrayBuffer | null;
+  buffer: ArrayBuffer | SharedArrayBuffer | null;
   timings?: ChunkTimings;
   /** An unexpected failure (a bug, not bad data). */
   crash?: { name: string; message: string; stack?: string };
@@ -110,25 +113,44 @@ export type ToWorker =
   | { type: 'chunk'; task: ChunkTask };
 
 export type FromWorker =
+  | { type: 'loaded' }
   | { type: 'ready' }
   | { type: 'result'; outcome: ChunkOutcome }
   | { type: 'failed'; error: { name: string; message: string; stack?: string } };
 
-/** The buffers of an outcome, each once, for postMessage's transfer list. */
-export function transferList(outcome: ChunkOutcome): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  const add = (a: ArrayBufferView | null | undefined) => {
-    if (a && a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
-  };
-  if (outcome.batch) {
-    add(outcome.batch.dense);
-    for (const r of Object.values(outcome.batch.sparse)) {
-      add(r.ids);
-      add(r.offsets);
-      add(r.weights);
+/**
+ * Moves a worker's results into one new SharedArrayBuffer (views replace the arrays), so they reach the main
+ * thread without a copy and without the external-memory accounting that transferred ArrayBuffers carry there:
+ * every transferred ArrayBuffer counts towards V8's external-memory limit of the receiving thread, which then
+ * runs a full garbage collection every chunk or two, on the cores the workers need. Shared memory does not count.
+ * The worker's own arrays can then be reused for the next chunk (the graph's reuseBuffers).
+ */
+export function moveToShared(outcome: ChunkOutcome): void {
+  const arrays: (Int32Array | Float32Array)[] = [];
+  const batch = outcome.batch;
+  if (batch) {
+    arrays.push(batch.dense);
+    for (const r of Object.values(batch.sparse)) {
+      arrays.push(r.ids, r.offsets);
+      if (r.weights) arrays.push(r.weights);
     }
   }
-  add(outcome.labels);
-  if (outcome.buffer && outcome.buffer.byteLength > 0) buffers.add(outcome.buffer);
-  return [...buffers];
+  if (outcome.labels) arrays.push(outcome.labels);
+  const bytes = arrays.reduce((n, a) => n + a.byteLength, 0);
+  if (bytes === 0) return;
+  const shared = new SharedArrayBuffer(bytes);
+  let at = 0;
+  const move = <T extends Int32Array | Float32Array>(a: T): T => {
+    const view = new (a.constructor as { new(b: SharedArrayBuffer, o: number, n: number): T })(shared, at, a.length);
+    view.set(a);
+    at += a.byteLength;
+    return view;
+  };
+  if (batch) {
+    batch.dense = move(batch.dense);
+    for (const [name, r] of Object.entries(batch.sparse)) {
+      batch.sparse[name] = { ...r, ids: move(r.ids), offsets: move(r.offsets), ...(r.weights ? { weights: move(r.weights) } : {}) };
+    }
+  }
+  if (outcome.labels) outcome.labels = move(outcome.labels);
 }

@@ -19,7 +19,7 @@ import { checkLabel, type LabelKind, type LabelOptions, labelKind } from './labe
 import type { ChunkOutcome, ChunkTask, RejectRecord, TransformInit } from './messages.ts';
 import { TransformWorkers } from './worker-pool.ts';
 
-export const DEFAULT_CHUNK_BYTES = 4 << 20;
+export const DEFAULT_CHUNK_BYTES = 2 << 20;
 
 /** Options of {@link transformFiles}. */
 export interface TransformFilesOptions {
@@ -39,7 +39,7 @@ export interface TransformFilesOptions {
    * transform and ends them when it ends; a {@link TransformWorkers} (startTransformWorkers) is used and left running.
    */
   workers?: number | TransformWorkers;
-  /** Bytes of CSV per chunk, the unit of work and of results (default 4 MiB); cut at row ends. */
+  /** Bytes of CSV per chunk, the unit of work and of results (default 2 MiB); cut at row ends. */
   chunkBytes?: number;
   /** Rows per Arrow record batch inside a chunk (default csv.batchSize, else 65,536). */
   batchSize?: number;
@@ -80,7 +80,10 @@ export interface StageProfile {
   total: number;
 }
 
-/** One chunk's features, in input order. */
+/**
+ * One chunk's features, in input order. With worker threads, the arrays of a result are views of one
+ * SharedArrayBuffer (moved from the worker without a copy); with one thread they are plain ArrayBuffers.
+ */
 export interface TransformResult {
   batch: FeatureBatch;
   /** One label per row when a label is set: Float32 (binary 1/0, or numbers) or Int32 (class index). */
@@ -228,7 +231,7 @@ export class FileTransform implements AsyncIterable<TransformResult> {
     const pool = this.shared ?? (this.workers >= 2 ? new TransformWorkers(this.workers) : null);
     let begun = false;
     const rejecter = new RowRejecter(this.policy);
-    const buffers = new BufferPool(this.workers * 3 + 2);
+    const buffers = new BufferPool(this.workers * 3 + 2, pool !== null);
     let pieces: AsyncGenerator<Produced> | null = null;
     const profiling = this.options.profile ?? false;
     const started = performance.now();

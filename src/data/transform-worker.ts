@@ -1,10 +1,11 @@
 /**
  * A transform worker: compiles the spec once (init), then parses and transforms each chunk it is sent and
- * posts the outcome back with its arrays (and the chunk's buffer, for reuse) transferred, not copied.
+ * posts the outcome back, its arrays moved into one SharedArrayBuffer (see moveToShared), the chunk's
+ * shared buffer handed back for the next read.
  */
 import { parentPort } from 'node:worker_threads';
 import { ChunkTransformer } from './chunk-transformer.ts';
-import { type ChunkOutcome, type FromWorker, type ToWorker, transferList } from './messages.ts';
+import { type ChunkOutcome, type FromWorker, type ToWorker, moveToShared } from './messages.ts';
 
 const port = parentPort!;
 let transformer: ChunkTransformer | null = null;
@@ -13,10 +14,13 @@ const describe = (err: unknown) => err instanceof Error
   ? { name: err.name, message: err.message, stack: err.stack }
   : { name: 'Error', message: String(err) };
 
+port.postMessage({ type: 'loaded' } satisfies FromWorker);
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'init') {
     try {
-      transformer = new ChunkTransformer(message.init);
+      // The graph's output buffers are reused from chunk to chunk: moveToShared copies the results out.
+      transformer = new ChunkTransformer({ ...message.init, reuseBuffers: true });
       port.postMessage({ type: 'ready' } satisfies FromWorker);
     } catch (err) {
       port.postMessage({ type: 'failed', error: describe(err) } satisfies FromWorker);
@@ -31,6 +35,11 @@ port.on('message', (message: ToWorker) => {
   } catch (err) {
     outcome = { index: task.index, lines: 0, rowsIn: 0, rowsOut: 0, rejected: [], batch: null, labels: null, buffer: null, crash: describe(err) };
   }
-  if (outcome.timings) outcome.timings.sentAt = performance.timeOrigin + performance.now();
-  port.postMessage({ type: 'result', outcome } satisfies FromWorker, transferList(outcome));
+  const t0 = outcome.timings ? performance.now() : 0;
+  moveToShared(outcome);
+  if (outcome.timings) {
+    outcome.timings.transform += performance.now() - t0;
+    outcome.timings.sentAt = performance.timeOrigin + performance.now();
+  }
+  port.postMessage({ type: 'result', outcome } satisfies FromWorker);
 });

@@ -56,6 +56,8 @@ export class TransformWorkers {
   private failure: { name: string; message: string; stack?: string } | null = null;
   private terminated = false;
   private busy = false;
+  private loaded = 0;
+  private readonly loadedWaiters: (() => void)[] = [];
 
   constructor(readonly size: number) {
     const { bootstrap, entry } = workerUrls();
@@ -114,11 +116,27 @@ export class TransformWorkers {
       if (best === null) return;
       const job = this.queue.shift()!;
       best.pending.push(job);
-      best.worker.postMessage({ type: 'chunk', task: job.task } satisfies ToWorker, [job.task.buffer]);
+      const buffer = job.task.buffer;
+      best.worker.postMessage({ type: 'chunk', task: job.task } satisfies ToWorker, buffer instanceof ArrayBuffer ? [buffer] : []);
     }
   }
 
+  /** Whether every thread has loaded the library (and so takes chunks at full speed). */
+  get isLoaded(): boolean {
+    return this.loaded === this.size;
+  }
+
+  /** Resolves once every thread has loaded the library (start-up is over); for warming up, and to time start-up. */
+  whenLoaded(): Promise<void> {
+    if (this.loaded === this.size) return Promise.resolve();
+    return new Promise((resolve) => this.loadedWaiters.push(resolve));
+  }
+
   private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.type === 'loaded') {
+      if (++this.loaded === this.size) this.loadedWaiters.splice(0).forEach((resolve) => resolve());
+      return;
+    }
     if (message.type === 'ready') return;
     if (message.type === 'failed') {
       this.fail(message.error);
@@ -134,6 +152,7 @@ export class TransformWorkers {
   /** A worker failed: every waiting task resolves as crashed, and so will later ones. */
   private fail(error: { name: string; message: string; stack?: string }): void {
     this.failure ??= error;
+    this.loadedWaiters.splice(0).forEach((resolve) => resolve());
     for (const slot of this.slots) for (const job of slot.pending.splice(0)) job.resolve(crashed(job.task, this.failure));
     for (const job of this.queue.splice(0)) job.resolve(crashed(job.task, this.failure));
   }
