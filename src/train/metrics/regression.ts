@@ -1,13 +1,16 @@
 /** Mean absolute error and root mean squared error of predictions against labels, elementwise. */
 import { type Metric, requireElementwise } from './metric.ts';
 
-export class MeanAbsoluteError implements Metric {
+/** A streaming mean of a per-element error; subclasses say which error and how the mean is reported. */
+abstract class MeanElementError implements Metric {
   readonly name: string;
   private total = 0;
   private count = 0;
-  constructor(options: { name?: string } = {}) {
-    this.name = options.name ?? 'mae';
+  constructor(defaultName: string, options: { name?: string }) {
+    this.name = options.name ?? defaultName;
   }
+  protected abstract error(difference: number): number;
+  protected abstract report(mean: number): number;
   reset(): void {
     this.total = 0;
     this.count = 0;
@@ -15,35 +18,34 @@ export class MeanAbsoluteError implements Metric {
   update(predictions: Float32Array, labels: Float32Array, rows: number, units: number, labelWidth: number): void {
     requireElementwise(this.name, units, labelWidth);
     const n = rows * units;
-    for (let i = 0; i < n; i++) this.total += Math.abs(predictions[i] - labels[i]);
+    for (let i = 0; i < n; i++) this.total += this.error(predictions[i] - labels[i]);
     this.count += n;
   }
   result(): number {
-    return this.count === 0 ? NaN : this.total / this.count;
+    return this.count === 0 ? NaN : this.report(this.total / this.count);
   }
 }
 
-export class RootMeanSquaredError implements Metric {
-  readonly name: string;
-  private total = 0;
-  private count = 0;
+export class MeanAbsoluteError extends MeanElementError {
   constructor(options: { name?: string } = {}) {
-    this.name = options.name ?? 'rmse';
+    super('mae', options);
   }
-  reset(): void {
-    this.total = 0;
-    this.count = 0;
+  protected error(difference: number): number {
+    return Math.abs(difference);
   }
-  update(predictions: Float32Array, labels: Float32Array, rows: number, units: number, labelWidth: number): void {
-    requireElementwise(this.name, units, labelWidth);
-    const n = rows * units;
-    for (let i = 0; i < n; i++) {
-      const d = predictions[i] - labels[i];
-      this.total += d * d;
-    }
-    this.count += n;
+  protected report(mean: number): number {
+    return mean;
   }
-  result(): number {
-    return this.count === 0 ? NaN : Math.sqrt(this.total / this.count);
+}
+
+export class RootMeanSquaredError extends MeanElementError {
+  constructor(options: { name?: string } = {}) {
+    super('rmse', options);
+  }
+  protected error(difference: number): number {
+    return difference * difference;
+  }
+  protected report(mean: number): number {
+    return Math.sqrt(mean);
   }
 }
