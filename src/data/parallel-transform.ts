@@ -1,5 +1,5 @@
 import type { Schema } from 'apache-arrow';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { expandPaths } from '../io/expand-paths.ts';
 import type { HashMode } from '../graph/nodes.ts';
 import { type ColumnPlan, makePlan } from '../io/csv/column-plan.ts';
 import { checkCsvOptions, type CsvOptions } from '../io/csv/csv-options.ts';
@@ -385,15 +385,5 @@ async function checkCsv(file: string): Promise<void> {
 async function expand(paths: string | readonly string[]): Promise<string[]> {
   const list = typeof paths === 'string' ? [paths] : [...paths];
   if (list.length === 0) throw new TypeError('transformFiles needs at least one path');
-  const files: string[] = [];
-  for (const path of list) {
-    if (!isDynamicPattern(path)) {
-      files.push(path);
-      continue;
-    }
-    const matches = (await glob(path, { onlyFiles: true, expandDirectories: false })).sort();
-    if (matches.length === 0) throw new ReadError({ file: path }, 'no file matches this pattern');
-    files.push(...matches);
-  }
-  return files;
+  return expandPaths(list);
 }

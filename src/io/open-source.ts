@@ -1,6 +1,6 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { readArrow } from './arrow-reader.ts';
+import { expandPaths } from './expand-paths.ts';
 import type { ColumnPlan } from './csv/column-plan.ts';
 import type { CsvOptions } from './csv/csv-options.ts';
 import { CsvReader } from './csv/csv-reader.ts';
@@ -99,19 +99,7 @@ export class ConcatSource implements RecordBatchSource {
   }
 
   private expand(): Promise<string[]> {
-    this.files ??= (async () => {
-      const files: string[] = [];
-      for (const path of this.paths) {
-        if (!isDynamicPattern(path)) {
-          files.push(path);
-          continue;
-        }
-        const matches = (await glob(path, { onlyFiles: true, expandDirectories: false })).sort();
-        if (matches.length === 0) throw new ReadError({ file: path }, 'no file matches this pattern');
-        files.push(...matches);
-      }
-      return files;
-    })();
+    this.files ??= expandPaths(this.paths);
     return this.files;
   }
 
