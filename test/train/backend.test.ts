@@ -7,6 +7,7 @@ import {
   activationReference, gatherSumReference, matmulReference, randomArray, randomSparse, seededRandom,
   sigmoidCrossEntropyReference, softmaxCrossEntropyReference,
 } from './backend-reference.ts';
+import { numericalGradient } from './train-helpers.ts';
 
 const ACTIVATIONS: Activation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 const COMBINERS: Combiner[] = ['sum', 'mean', 'sqrtn'];
@@ -22,20 +23,6 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
 }
 
 /** Central differences of loss(x) with respect to each element of x (which it perturbs and restores). */
-function numericalGradient(x: Float32Array, loss: () => number, h = 1e-2): Float64Array {
-  const grad = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const saved = x[i];
-    x[i] = saved + h;
-    const up = loss();
-    x[i] = saved - h;
-    const down = loss();
-    x[i] = saved;
-    grad[i] = (up - down) / (2 * h);
-  }
-  return grad;
-}
-
 /** Every op of `backend` against the naive float64 references. Called once per available backend. */
 function describeBackendContract(backend: Backend): void {
   const kernel = backend instanceof JsBackend && !(backend instanceof GpuBackend) ? ` (${backend.matmulKernel} matmul)` : '';
