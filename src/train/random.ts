@@ -89,6 +89,16 @@ export class Random {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
+  /** Writes the four state words into `out` (no allocation; for kernels that continue the stream). */
+  saveState(out: Uint32Array): void {
+    out[0] = this.s0; out[1] = this.s1; out[2] = this.s2; out[3] = this.s3;
+  }
+
+  /** Continues from four state words that a kernel advanced (see `saveState`). */
+  loadState(words: Uint32Array): void {
+    this.s0 = words[0] | 0; this.s1 = words[1] | 0; this.s2 = words[2] | 0; this.s3 = words[3] | 0;
+  }
+
   /** Restores what `state()` returned: the generator continues exactly where it was. */
   setState(words: readonly number[]): void {
     if (words.length !== 4 || words.every((w) => (w >>> 0) === 0)) {

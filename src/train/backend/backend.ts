@@ -55,6 +55,30 @@ export interface Backend {
    */
   activateBackward(kind: Activation, y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void;
 
+  /**
+   * A Dense layer's forward in one call: y = f(x·w + bias), x [rows, k], w [k, n], bias [n] or
+   * null, y [rows, n]. Same values as matmul, addBias, activate in turn.
+   */
+  denseForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, rows: number, n: number,
+    k: number, activation: Activation): void;
+
+  /**
+   * A Dense layer's backward in one call, from its input x [rows, k], output y [rows, n] and
+   * ∂loss/∂y `dy` (not modified): dz = dy·f'(y); kernelGrad = xᵀ·dz [k, n]; biasGrad = Σ_rows dz
+   * [n]; dx = dz·wTailᵀ [rows, dxWidth], where wTail holds the last dxWidth rows of the kernel
+   * (all k for the whole input gradient). Each of kernelGrad, biasGrad, dx may be null (skipped).
+   */
+  denseBackward(x: Float32Array, wTail: Float32Array, y: Float32Array, dy: Float32Array,
+    kernelGrad: Float32Array | null, biasGrad: Float32Array | null, dx: Float32Array | null,
+    rows: number, n: number, k: number, activation: Activation, dxWidth: number): void;
+
+  /**
+   * Inverted dropout: mask[i] = scale or 0, y[i] = x[i]·mask[i] (float32) with scale = fround(1/keep), keeping
+   * each value when the next draw of the xoshiro128** generator whose four state words are
+   * `state` (random.ts; advanced n draws, written back) gives uniform < keep.
+   */
+  dropout(x: Float32Array, y: Float32Array, mask: Float32Array, n: number, keep: number, state: Uint32Array): void;
+
   /** Row-wise softmax of `x` [rows, classes] into `out` (prediction path; `out` may be `x`). */
   softmax(x: Float32Array, rows: number, classes: number, out: Float32Array): void;
 

@@ -2,7 +2,7 @@
  * Row-major elementwise and per-row kernels shared by the backends: bias, activations, softmax.
  * The `kind` switches sit outside the loops so each loop body stays a single monomorphic line.
  */
-import type { Activation } from './backend.ts';
+import type { Activation, Backend } from './backend.ts';
 
 /** x[r, j] += bias[j], in place. */
 export function addBiasInto(x: Float32Array, bias: Float32Array, rows: number, cols: number): void {
@@ -70,4 +70,44 @@ export function softmaxInto(x: Float32Array, rows: number, classes: number, out:
     const inv = 1 / sum;
     for (let j = 0; j < classes; j++) out[o + j] *= inv;
   }
+}
+
+/** Backend.denseForward from the separate ops (for backends without a fused kernel). */
+export function denseForwardComposed(backend: Backend, x: Float32Array, w: Float32Array, bias: Float32Array | null,
+  y: Float32Array, rows: number, n: number, k: number, activation: Activation): void {
+  backend.matmul(x, w, y, rows, n, k, false, false, false);
+  if (bias !== null) backend.addBias(y, bias, rows, n);
+  if (activation !== 'linear') backend.activate(activation, y, y, rows * n);
+}
+
+/** Backend.denseBackward from the separate ops; `dz` is scratch of at least rows·n floats. */
+export function denseBackwardComposed(backend: Backend, x: Float32Array, wTail: Float32Array, y: Float32Array,
+  dy: Float32Array, kernelGrad: Float32Array | null, biasGrad: Float32Array | null, dx: Float32Array | null,
+  rows: number, n: number, k: number, activation: Activation, dxWidth: number, dz: Float32Array): void {
+  let g = dy;
+  if (activation !== 'linear') {
+    backend.activateBackward(activation, y, dy, dz, rows * n);
+    g = dz;
+  }
+  if (kernelGrad !== null) backend.matmul(x, g, kernelGrad, k, n, rows, true, false, false);
+  if (biasGrad !== null) backend.sumColumns(g, rows, n, biasGrad);
+  if (dx !== null) backend.matmul(g, wTail, dx, rows, dxWidth, n, false, true, false);
+}
+
+/** Backend.dropout in plain JS: xoshiro128** as random.ts, continued from and written back to `state`. */
+export function dropoutInto(x: Float32Array, y: Float32Array, mask: Float32Array, n: number, keep: number,
+  state: Uint32Array): void {
+  let s0 = state[0] | 0, s1 = state[1] | 0, s2 = state[2] | 0, s3 = state[3] | 0;
+  const threshold = keep * 4294967296, scale = Math.fround(1 / keep);
+  for (let i = 0; i < n; i++) {
+    const r = Math.imul(s1, 5);
+    const u = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    const m = u < threshold ? scale : 0;
+    mask[i] = m;
+    y[i] = Math.fround(x[i] * m);
+  }
+  state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3;
 }

@@ -8,7 +8,9 @@
  * `--backend js` / `createBackend('js')` asks for; `matmulKernel` says which kernel runs.
  */
 import type { Activation, Backend, Combiner, SparseIds } from './backend.ts';
-import { activateBackwardInto, activateInto, addBiasInto, softmaxInto, sumColumnsInto } from './dense-ops.ts';
+import {
+  activateBackwardInto, activateInto, addBiasInto, denseBackwardComposed, denseForwardComposed, dropoutInto, softmaxInto, sumColumnsInto,
+} from './dense-ops.ts';
 import { sigmoidCrossEntropyInto, softmaxCrossEntropyInto } from './losses.ts';
 import { BlockedMatmul } from './matmul-blocked.ts';
 import { WasmMatmul, wasmSimdSupported } from './matmul-wasm.ts';
@@ -27,12 +29,16 @@ export class JsBackend implements Backend {
   /** The matmul kernel in use. */
   readonly matmulKernel: JsMatmulKernel;
   private readonly kernel: WasmMatmul | BlockedMatmul;
+  /** The fused wasm kernels, when the matmul is wasm and not overridden (a subclass's matmul wins). */
+  private readonly fused: WasmMatmul | null;
+  private dz: Float32Array = new Float32Array(0);
 
   constructor(options: JsBackendOptions = {}) {
     const wanted = options.matmul ?? 'auto';
     if (wanted === 'wasm-simd' && !wasmSimdSupported()) throw new Error('JsBackend: WebAssembly SIMD is not available here');
     this.matmulKernel = wanted === 'auto' ? (wasmSimdSupported() ? 'wasm-simd' : 'blocked') : wanted;
     this.kernel = this.matmulKernel === 'wasm-simd' ? new WasmMatmul() : new BlockedMatmul();
+    this.fused = this.kernel instanceof WasmMatmul && this.matmul === JsBackend.prototype.matmul ? this.kernel : null;
   }
 
   matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number,
@@ -54,6 +60,28 @@ export class JsBackend implements Backend {
 
   activateBackward(kind: Activation, y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void {
     activateBackwardInto(kind, y, dy, dx, n);
+  }
+
+  denseForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, rows: number, n: number,
+    k: number, activation: Activation): void {
+    if (this.fused !== null) this.fused.denseForward(x, w, bias, y, rows, n, k, activation);
+    else denseForwardComposed(this, x, w, bias, y, rows, n, k, activation);
+  }
+
+  denseBackward(x: Float32Array, wTail: Float32Array, y: Float32Array, dy: Float32Array,
+    kernelGrad: Float32Array | null, biasGrad: Float32Array | null, dx: Float32Array | null,
+    rows: number, n: number, k: number, activation: Activation, dxWidth: number): void {
+    if (activation !== 'linear' && activation !== 'relu' && this.dz.length < rows * n) this.dz = new Float32Array(rows * n);
+    if (this.fused !== null) this.fused.denseBackward(x, wTail, y, dy, kernelGrad, biasGrad, dx, rows, n, k, activation, dxWidth, this.dz);
+    else {
+      if (this.dz.length < rows * n) this.dz = new Float32Array(rows * n);
+      denseBackwardComposed(this, x, wTail, y, dy, kernelGrad, biasGrad, dx, rows, n, k, activation, dxWidth, this.dz);
+    }
+  }
+
+  dropout(x: Float32Array, y: Float32Array, mask: Float32Array, n: number, keep: number, state: Uint32Array): void {
+    if (this.fused !== null) this.fused.dropoutForward(x, y, mask, n, keep, state);
+    else dropoutInto(x, y, mask, n, keep, state);
   }
 
   softmax(x: Float32Array, rows: number, classes: number, out: Float32Array): void {

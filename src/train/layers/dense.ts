@@ -1,7 +1,8 @@
 /**
  * Fully connected layer: y = f(x · W + b), W [inputWidth, units].
  * Backward, from the kept output y: dz = dy · f'(y); dW = xᵀ · dz (+ regularizer gradient);
- * db = Σ_rows dz; dx = dz · Wᵀ.
+ * db = Σ_rows dz; dx = dz · Wᵀ. Each direction is one backend call (denseForward, denseBackward),
+ * which the js backend runs as one WebAssembly round trip.
  */
 import type { Activation, Backend } from '../backend/backend.ts';
 import { currentDefaults } from '../arg-scope.ts';
@@ -38,7 +39,6 @@ export class Dense implements Layer {
   private kernelTail: Float32Array | null = null;
   private input: Float32Array | null = null;
   private output: Float32Array = new Float32Array(0);
-  private dz: Float32Array = new Float32Array(0);
   private dInput: Float32Array = new Float32Array(0);
 
   /** Defaults: linear activation, glorotUniform kernel, zero bias, no regularizer, with bias; an `argScope` may change them. */
@@ -87,32 +87,22 @@ export class Dense implements Layer {
     const n = rows * this.units;
     this.output = ensureSize(this.output, n);
     this.input = input;
-    backend.matmul(input, kernel.value, this.output, rows, this.units, this.inputWidth, false, false, false);
-    if (this.bias !== null) backend.addBias(this.output, this.bias.value, rows, this.units);
-    if (this.activation !== 'linear') backend.activate(this.activation, this.output, this.output, n);
+    backend.denseForward(input, kernel.value, this.bias === null ? null : this.bias.value, this.output, rows, this.units, this.inputWidth, this.activation);
     return this.output;
   }
 
   backward(backend: Backend, dOutput: Float32Array, rows: number, needInputGradient: boolean): Float32Array | null {
     const kernel = this.requireBuilt();
     if (this.input === null) throw new Error(`${this.name}: backward before forward`);
-    const n = rows * this.units;
-    let dz = dOutput;
-    if (this.activation !== 'linear') {
-      this.dz = ensureSize(this.dz, n);
-      backend.activateBackward(this.activation, this.output, dOutput, this.dz, n);
-      dz = this.dz;
-    }
-    if (kernel.trainable) {
-      backend.matmul(this.input, dz, kernel.grad, this.inputWidth, this.units, rows, true, false, false);
-      if (this.kernelRegularizer !== null) addPenaltyGradient(this.kernelRegularizer, kernel.value, kernel.grad);
-      if (this.bias !== null) backend.sumColumns(dz, rows, this.units, this.bias.grad);
-    }
-    if (!needInputGradient) return null;
+    const trains = kernel.trainable;
     const width = this.inputWidth - this.gradientFrom;
-    this.dInput = ensureSize(this.dInput, rows * width);
-    backend.matmul(dz, this.kernelTail ?? kernel.value, this.dInput, rows, width, this.units, false, true, false);
-    return this.dInput;
+    if (needInputGradient) this.dInput = ensureSize(this.dInput, rows * width);
+    if (!trains && !needInputGradient) return null;
+    backend.denseBackward(this.input, this.kernelTail ?? kernel.value, this.output, dOutput, trains ? kernel.grad : null,
+      trains && this.bias !== null ? this.bias.grad : null, needInputGradient ? this.dInput : null,
+      rows, this.units, this.inputWidth, this.activation, width);
+    if (trains && this.kernelRegularizer !== null) addPenaltyGradient(this.kernelRegularizer, kernel.value, kernel.grad);
+    return needInputGradient ? this.dInput : null;
   }
 
   /**

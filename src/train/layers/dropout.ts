@@ -1,7 +1,8 @@
 /**
  * Inverted dropout: in training each value is kept with probability 1 − rate and scaled by
  * 1 / (1 − rate), so inference is the identity (it returns its input, no copy). The mask draws from
- * the layer's own seeded stream (forked from the model's at build), so runs repeat.
+ * the layer's own seeded stream (forked from the model's at build), so runs repeat; the backend draws
+ * them (Backend.dropout continues the generator's state), in WebAssembly on the js backend.
  */
 import type { Backend } from '../backend/backend.ts';
 import type { Parameter } from '../parameter.ts';
@@ -17,6 +18,7 @@ export class Dropout implements Layer {
   private output: Float32Array = new Float32Array(0);
   private dInput: Float32Array = new Float32Array(0);
   private active = false;
+  private readonly state = new Uint32Array(4);
 
   constructor(rate: number | { rate: number; name?: string }) {
     const o = typeof rate === 'number' ? { rate } : rate;
@@ -44,19 +46,17 @@ export class Dropout implements Layer {
     return this.random;
   }
 
-  forward(_backend: Backend, input: Float32Array, rows: number, training: boolean): Float32Array {
+  forward(backend: Backend, input: Float32Array, rows: number, training: boolean): Float32Array {
     this.active = training && this.rate > 0;
     if (!this.active) return input;
-    const n = rows * this.width, keep = 1 - this.rate, scale = 1 / keep, random = this.random!;
+    const n = rows * this.width;
     this.mask = ensureSize(this.mask, n);
     this.output = ensureSize(this.output, n);
-    const { mask, output } = this;
-    for (let i = 0; i < n; i++) {
-      const m = random.uniform() < keep ? scale : 0;
-      mask[i] = m;
-      output[i] = input[i] * m;
-    }
-    return output;
+    const random = this.random!, state = this.state;
+    random.saveState(state);
+    backend.dropout(input, this.output, this.mask, n, 1 - this.rate, state);
+    random.loadState(state);
+    return this.output;
   }
 
   backward(_backend: Backend, dOutput: Float32Array, rows: number, needInputGradient: boolean): Float32Array | null {

@@ -1,0 +1,101 @@
+/*
+ * Fused Dense-layer steps and dropout for the js backend, over the same WebAssembly memory as
+ * matmul.c (both files build into one module, scripts/build-wasm-matmul.sh). The caller
+ * (matmul-wasm.ts) copies the operands in once per call, so a layer's forward or backward is
+ * one round trip instead of one per op.
+ *
+ * Every elementwise step matches the plain typed-array ops (dense-ops.ts) bit for bit: float32
+ * adds in the same order, relu as `x > 0 ? x : 0` (pmax keeps that for NaN and -0), the bias
+ * gradient summed row by row. Activations with exp (sigmoid, tanh) stay in JS: the caller
+ * applies them around these calls and passes ACT_LINEAR.
+ */
+#include <wasm_simd128.h>
+
+void matmul(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
+    int accumulate, float *pa, float *pb);
+
+#define ACT_LINEAR 0
+#define ACT_RELU 1
+
+/* c[r, j] = act(c[r, j] + bias[j]) (bias may be 0 = none). */
+static void bias_act(float *c, const float *bias, int m, int n, int act) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int r = 0; r < m; r++) {
+    float *row = c + (long)r * n;
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t x = wasm_v128_load(row + j);
+      if (bias) x = wasm_f32x4_add(x, wasm_v128_load(bias + j));
+      if (act == ACT_RELU) x = wasm_f32x4_pmax(zero, x);
+      wasm_v128_store(row + j, x);
+    }
+    for (; j < n; j++) {
+      float x = row[j];
+      if (bias) x += bias[j];
+      if (act == ACT_RELU) x = x > 0.0f ? x : 0.0f;
+      row[j] = x;
+    }
+  }
+}
+
+/* y = act(x·w + bias): x [m, k], w [k, n], y [m, n]. */
+void dense_forward(const float *x, const float *w, const float *bias, float *y, int m, int n, int k, int act,
+    float *pa, float *pb) {
+  matmul(x, w, y, m, n, k, 0, 0, 0, pa, pb);
+  if (bias || act != ACT_LINEAR) bias_act(y, bias, m, n, act);
+}
+
+/*
+ * From the layer's input x [m, k], its output y [m, n] and dy [m, n] (overwritten with
+ * dz = dy·act'(y)): dw = xᵀ·dz [k, n] (dw may be 0), db = Σ_rows dz [n] (db may be 0),
+ * dx = dz·w_tailᵀ [m, dx_width] with w_tail the last dx_width rows of w (dx may be 0).
+ */
+void dense_backward(const float *x, const float *w_tail, const float *y, float *dy, float *dw, float *db,
+    float *dx, int m, int n, int k, int act, int dx_width, float *pa, float *pb) {
+  long size = (long)m * n;
+  if (act == ACT_RELU) {
+    const v128_t zero = wasm_f32x4_splat(0.0f);
+    long i = 0;
+    for (; i + 4 <= size; i += 4) {
+      v128_t keep = wasm_f32x4_gt(wasm_v128_load(y + i), zero);
+      wasm_v128_store(dy + i, wasm_v128_and(wasm_v128_load(dy + i), keep));
+    }
+    for (; i < size; i++) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  }
+  if (dw) matmul(x, dy, dw, k, n, m, 1, 0, 0, pa, pb);
+  if (db) {
+    for (int j = 0; j < n; j++) db[j] = 0.0f;
+    for (int r = 0; r < m; r++) {
+      const float *row = dy + (long)r * n;
+      int j = 0;
+      for (; j + 4 <= n; j += 4) wasm_v128_store(db + j, wasm_f32x4_add(wasm_v128_load(db + j), wasm_v128_load(row + j)));
+      for (; j < n; j++) db[j] += row[j];
+    }
+  }
+  if (dx) matmul(dy, w_tail, dx, m, dx_width, n, 0, 1, 0, pa, pb);
+}
+
+static inline unsigned rotl(unsigned x, int k) { return (x << k) | (x >> (32 - k)); }
+
+/*
+ * Inverted dropout with the training core's generator (xoshiro128**, random.ts) continued from
+ * state[0..4), which is written back: draw u_i; mask[i] = scale if u_i < threshold (= keep·2^32
+ * rounded up; `always` when that reaches 2^32) else 0; then y = x·mask in float32, vectorized.
+ * The mask is chosen with integer masks, not a branch: a fifth of the draws drop, at random,
+ * which a branch would mispredict.
+ */
+void dropout_forward(const float *x, float *y, float *mask, int n, unsigned *state, unsigned threshold, int always,
+    float scale) {
+  unsigned s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
+  unsigned *bits = (unsigned *)mask, scale_bits = *(unsigned *)&scale, all = always ? ~0u : 0u;
+  for (int i = 0; i < n; i++) {
+    unsigned u = rotl(s1 * 5u, 7) * 9u;
+    unsigned t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+    bits[i] = scale_bits & (all | (0u - (unsigned)(u < threshold)));
+  }
+  state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(x + i), wasm_v128_load(mask + i)));
+  for (; i < n; i++) y[i] = x[i] * mask[i];
+}
