@@ -12,6 +12,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Data that cannot work as a whole (an empty dataset, a training run that diverged): exit 1, one line. */
+export class BadDataError extends Error {
+  override name = 'BadDataError';
+}
+
 /** A row that the transform (or its label) cannot take, under `--on-error fail`: where it is in the stream and why. */
 export class RowError extends Error {
   override name = 'RowError';
@@ -23,7 +28,7 @@ export class RowError extends Error {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (err instanceof UsageError || err instanceof SpecError) return EXIT.usage;
-  if (err instanceof ReadError || err instanceof DataError || err instanceof FitError || err instanceof RowError) return EXIT.data;
+  if (err instanceof ReadError || err instanceof DataError || err instanceof FitError || err instanceof RowError || err instanceof BadDataError) return EXIT.data;
   if (err instanceof WriteError) return EXIT.data;
   return EXIT.data;
 }
@@ -32,7 +37,7 @@ export function exitCodeFor(err: unknown): number {
 export function errorLine(err: unknown): string {
   if (process.env.FCOL_DEBUG === '1' && err instanceof Error && err.stack) return `fcol: ${err.stack}`;
   const known = err instanceof UsageError || err instanceof SpecError || err instanceof ReadError || err instanceof DataError ||
-    err instanceof FitError || err instanceof RowError || err instanceof WriteError;
+    err instanceof FitError || err instanceof RowError || err instanceof WriteError || err instanceof BadDataError;
   const message = err instanceof Error ? err.message : String(err);
   const oneLine = message.split('\n')[0];
   return known ? `fcol: ${oneLine}` : `fcol: ${oneLine} (unexpected ${err instanceof Error ? err.name : 'error'}; FCOL_DEBUG=1 shows the stack)`;

@@ -2,16 +2,21 @@ import { Command, CommanderError } from 'commander';
 import { describeCommand } from './commands/describe.ts';
 import { fitCommand } from './commands/fit.ts';
 import { transformCommand } from './commands/transform.ts';
+import { trainCommand } from './commands/train.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
+import { predictCommand } from './commands/predict.ts';
+import { reportCommand } from './commands/report.ts';
 import { errorLine, errorMessage, EXIT, exitCodeFor } from './errors.ts';
 import { type Io, processIo } from './io.ts';
 import { examples } from './options.ts';
 import { VERSION } from './version.ts';
 
-/** The `fcol` program: describe, fit and transform. */
+/** The `fcol` program: describe, fit, transform, train, evaluate, predict and report. */
 export function program(io: Io = processIo): Command {
   const root = new Command('fcol')
     .description('TensorFlow-style feature columns over Apache Arrow: describe a column spec, fit its placeholders on data, ' +
-      'and stream CSV, Arrow or Parquet files through it into dense and ragged tensors.\n\n' +
+      'stream CSV, Arrow or Parquet files through it into dense and ragged tensors, and train, evaluate and report linear, ' +
+      'DNN and wide & deep models on them.\n\n' +
       'Exit codes: 0 success; 1 bad data (a bad row under --on-error fail, an unreadable file, nothing to fit); ' +
       '2 bad usage or spec (a flag, a missing or unknown file, columns that do not compile or still need `fcol fit`).')
     .version(VERSION, '-V, --version')
@@ -25,8 +30,10 @@ export function program(io: Io = processIo): Command {
       'fcol describe columns/census.ts',
       'fcol fit fixtures/cli/census-placeholders.ts fixtures/census/adult.data.csv -o fitted.json',
       'fcol transform fitted.json fixtures/census/adult.data.csv -o census.safetensors --label income_bracket --label-positive ">50K,>50K."',
+      'fcol train columns/census.ts fixtures/census/adult.data.csv --eval fixtures/census/adult.test.csv --model-dir models/census',
+      'fcol report models/census',
     ) + '\nRun `fcol <command> --help` for a command\'s options.\n');
-  for (const command of [describeCommand(io), fitCommand(io), transformCommand(io)]) {
+  for (const command of [describeCommand(io), fitCommand(io), transformCommand(io), trainCommand(io), evaluateCommand(io), predictCommand(io), reportCommand(io)]) {
     root.addCommand(command.configureOutput({
       writeOut: (text) => io.out(text),
       writeErr: (text) => io.err(text),

@@ -1,0 +1,59 @@
+import type { BackendKind } from '../../train/backend/select.ts';
+import { int, type Io } from '../io.ts';
+import { buildEstimator, type CliEstimator } from '../model/estimator.ts';
+import { type Examples, type ReadFlags, readExamples, sequentialInput } from '../model/examples.ts';
+import { describeLabel, metaColumns, type ModelMeta, requireModelMeta } from '../model/model-dir.ts';
+import { asModuleLabel, coreStep, metricsText, orderedMetrics } from '../model/run.ts';
+
+/** Flags of the commands that read data for a model dir. */
+export interface ModelReadFlags extends ReadFlags {
+  backend: string;
+}
+
+export interface EvaluateSummary {
+  command: 'evaluate';
+  [metric: string]: unknown;
+  loss: number;
+  /** The global step of the checkpoint evaluated. */
+  steps: number;
+  rows: number;
+  rowsRejected: number;
+  seconds: number;
+  modelDir: string;
+  model: string;
+  label: string;
+}
+
+/** The model dir's metadata, columns and estimator (over its latest checkpoint). */
+export async function openModel(modelDir: string, backend: string): Promise<{ meta: ModelMeta; built: CliEstimator; columns: ReturnType<typeof metaColumns> }> {
+  const meta = await requireModelMeta(modelDir);
+  const columns = metaColumns(meta, modelDir);
+  const built = buildEstimator(meta, columns, modelDir, { backend: backend as BackendKind, summarySteps: 0, checkpointSteps: 1 });
+  return { meta, built, columns };
+}
+
+/** Reads data files with the model dir's columns, hash and (when `withLabel`) label: no skew from training. */
+export async function readForModel(meta: ModelMeta, columns: ReturnType<typeof metaColumns>, data: string[], flags: ReadFlags, withLabel: boolean, what: string): Promise<Examples> {
+  return readExamples(data, {
+    columns, hash: meta.hash, label: withLabel ? { module: asModuleLabel(meta.label), flags: {} } : null, requireLabel: withLabel, flags, what,
+  });
+}
+
+/** `fcol evaluate`: the model dir's latest checkpoint on labeled data: loss and the head's metrics. */
+export async function evaluate(modelDir: string, data: string[], flags: ModelReadFlags, io: Io): Promise<EvaluateSummary> {
+  const started = performance.now();
+  const { meta, built, columns } = await openModel(modelDir, flags.backend);
+  const examples = await readForModel(meta, columns, data, flags, true, 'evaluation data');
+  const result = await coreStep(modelDir, () => built.estimator.evaluate(sequentialInput(examples), { name: 'evaluate' }));
+  const metrics = orderedMetrics(result);
+  const summary: EvaluateSummary = {
+    command: 'evaluate', ...metrics, loss: metrics.loss, steps: result.globalStep, rows: examples.numRows, rowsRejected: examples.rowsRejected,
+    seconds: (performance.now() - started) / 1000, modelDir, model: meta.model, label: describeLabel(meta.label),
+  };
+  if (flags.json) io.out(JSON.stringify(summary) + '\n');
+  else if (!flags.quiet) {
+    io.out(`evaluate: ${meta.model} at step ${int(result.globalStep)} on ${int(examples.numRows)} rows` +
+      `${examples.rowsRejected > 0 ? ` (${int(examples.rowsRejected)} rejected)` : ''}: ${metricsText(metrics)}\n`);
+  }
+  return summary;
+}
