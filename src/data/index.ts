@@ -6,3 +6,4 @@ export {
 export { startTransformWorkers, TransformWorkers, liveWorkerCount } from './worker-pool.ts';
 export { FileDataError } from './errors.ts';
 export type { LabelOptions, LabelKind } from './labels.ts';
+export * from './dataset/index.ts';

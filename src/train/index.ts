@@ -30,6 +30,7 @@ export { Precision, Recall } from './metrics/confusion.ts';
 export { MeanAbsoluteError, RootMeanSquaredError } from './metrics/regression.ts';
 export { createMetric, type MetricName } from './metrics/create.ts';
 export type { DataInput, Example, LabeledFeatures, FeatureBatchWithLabels, LabelArray } from './data/examples.ts';
+export type { ReiterableInput, StreamExample } from './data/stream.ts';
 export type { Callback, BatchLogs, History, Logs, StepProfile } from './model/callbacks.ts';
 export { Model, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions, type ParameterGroup } from './model/model.ts';
 export { Sequential, type SequentialOptions } from './model/sequential.ts';

@@ -6,6 +6,7 @@
  * any numeric array.
  */
 import { type FeatureBatch, concatFeatureBatches } from '../../tensor/feature-batch.ts';
+import type { ReiterableInput } from './stream.ts';
 
 export type LabelArray = ArrayLike<number>;
 
@@ -18,7 +19,8 @@ export type FeatureBatchWithLabels = FeatureBatch & { labels: LabelArray };
 
 export type Example = LabeledFeatures | FeatureBatchWithLabels;
 
-export type DataInput<T = Example> = T | Iterable<T> | AsyncIterable<T>;
+/** Also a re-iterable stream (a data.Dataset), which fit/evaluate/predict read batch by batch (see stream.ts). */
+export type DataInput<T = Example> = T | Iterable<T> | AsyncIterable<T> | ReiterableInput;
 
 /** All rows of the input: features concatenated, labels as float32 (null when none were given). */
 export interface Dataset {

@@ -19,6 +19,7 @@
  */
 import type { Backend } from '../backend/backend.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
+import type { LayoutEntry } from '../../graph/nodes.ts';
 import type { EmbeddingColumn, FeatureColumn } from '../../spec/types.ts';
 import { columnName } from '../../spec/names.ts';
 import { Parameter } from '../parameter.ts';
@@ -118,6 +119,27 @@ export class DenseFeatures {
         for (let r = 0; r < rows; r++) sumSq += (values[r * width + j] - m) ** 2;
         const std = rows > 0 ? Math.sqrt(sumSq / rows) : 0;
         mean[j] = m;
+        invStd[j] = std > 0 ? 1 / std : 1;
+      }
+    }
+    this.adapted = true;
+  }
+
+  /**
+   * `adapt` from statistics accumulated elsewhere (a streamed dataset's pre-pass): the population mean and
+   * variance of every dense slot; numeric slots take them, the others stay as they are.
+   */
+  adaptMoments(moments: { mean: ArrayLike<number>; variance: ArrayLike<number>; layout: readonly LayoutEntry[] }): void {
+    if (!this.normalize) return;
+    if (this.mean === null || this.invStd === null) throw new Error(`${this.name}: adapt after build`);
+    const mean = this.mean.value, invStd = this.invStd.value;
+    mean.fill(0);
+    invStd.fill(1);
+    for (const entry of moments.layout) {
+      if (entry.kind !== 'numeric') continue;
+      for (let j = entry.offset; j < entry.offset + entry.width; j++) {
+        const std = Math.sqrt(moments.variance[j]);
+        mean[j] = moments.mean[j];
         invStd[j] = std > 0 ? 1 / std : 1;
       }
     }

@@ -13,7 +13,9 @@ import { type BackendKind, createBackend } from '../backend/select.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
 import { BatchGatherer, identityOrder } from '../data/batch-gatherer.ts';
 import { type DataInput, type Dataset, type Example, collectDataset } from '../data/examples.ts';
+import { type DenseMoments, MomentsAccumulator } from '../data/moments.ts';
 import { shuffleInPlace } from '../data/shuffle.ts';
+import { isReiterable, type ReiterableInput, unpackStreamed } from '../data/stream.ts';
 import { type Loss, type LossName, createLoss } from '../losses.ts';
 import { createMetric, type MetricName } from '../metrics/create.ts';
 import { Mean, type Metric } from '../metrics/metric.ts';
@@ -37,8 +39,13 @@ export interface FitOptions {
   batchSize?: number;
   validationData?: DataInput;
   callbacks?: Callback | Callback[];
-  /** Reshuffle the rows every epoch (default true). */
+  /** Reshuffle the rows every epoch (default true). Ignored for a Dataset, whose own shuffle decides the order. */
   shuffle?: boolean;
+  /**
+   * A Dataset only: batches per epoch. Without it an epoch is one full pass; with it one pass continues across
+   * epochs (a new pass starts when one ends), so an endless `repeat()` works.
+   */
+  stepsPerEpoch?: number;
   /** Seed of the shuffle order; default derived from the model's seed. Given, it restarts the order stream. */
   seed?: number;
   /** Print one line per epoch to stderr (default false). */
@@ -112,6 +119,12 @@ export abstract class Model {
   protected weightsRestored(_names: readonly string[]): void {}
   /** Per-dataset preparation before training (normalization statistics); default none. */
   protected adaptTo(_dataset: Dataset): void {}
+  /** Whether training needs statistics of the data first (a streamed dataset then gets a pre-pass); default no. */
+  protected needsAdaptation(): boolean {
+    return false;
+  }
+  /** `adaptTo` for a streamed dataset: statistics accumulated over one pass. */
+  protected adaptToMoments(_moments: DenseMoments): void {}
   /** Outputs [rows, units] (a buffer the network owns). */
   protected abstract forward(backend: Backend, batch: FeatureBatch, rows: number, training: boolean): Float32Array;
   /** Gradients of every parameter from ∂loss/∂outputs; returns the regularization penalty. */
@@ -151,6 +164,7 @@ export abstract class Model {
     if (!(Number.isInteger(epochs) && epochs >= 0)) throw new Error(`fit: epochs must be an integer ≥ 0, got ${epochs}`);
     if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`fit: batchSize must be an integer ≥ 1, got ${batchSize}`);
     const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+    if (isReiterable(data)) return this.fitStream(data, options, callbacks);
     const backend = await this.resolveBackend();
     const train = await collectDataset(data, true, 'fit data');
     this.ensureBuilt(train);
@@ -242,6 +256,7 @@ export abstract class Model {
   async evaluate(data: DataInput, options: EvaluateOptions = {}): Promise<Logs> {
     this.requireCompiled();
     const backend = await this.resolveBackend();
+    if (isReiterable(data)) return this.evaluateStream(backend, data, 'evaluate data');
     const dataset = await collectDataset(data, true, 'evaluate data');
     this.ensureBuilt(dataset);
     this.checkLabels(dataset, 'evaluate data');
@@ -252,6 +267,7 @@ export abstract class Model {
   async predict(data: DataInput<Example | FeatureBatch>, options: PredictOptions = {}): Promise<Float32Array> {
     const compiled = this.requireCompiled();
     const backend = await this.resolveBackend();
+    if (isReiterable(data)) return this.predictStream(backend, data, options.logits ?? false);
     const dataset = await collectDataset(data, false, 'predict data');
     this.ensureBuilt(dataset);
     const batchSize = Math.min(options.batchSize ?? 256, dataset.numRows), units = this.units;
@@ -306,6 +322,200 @@ export abstract class Model {
   }
 
   // ---- internals ----
+
+  /**
+   * fit over a re-iterable stream (a data.Dataset): one pass per epoch (or `stepsPerEpoch` batches), in the
+   * stream's own batches and order; nothing is collected. Batches may vary in size (buffers grow to the largest).
+   * Normalization statistics, when the model needs them, come from one streaming pre-pass.
+   */
+  private async fitStream(data: ReiterableInput, options: FitOptions, callbacks: Callback[]): Promise<History> {
+    const { loss, metrics } = this.requireCompiled();
+    if (options.batchSize !== undefined) throw new Error('fit: a Dataset makes its own batches (dataset.batch(n)); leave out batchSize');
+    const epochs = options.epochs ?? 1, stepsPerEpoch = options.stepsPerEpoch;
+    if (stepsPerEpoch !== undefined && !(Number.isInteger(stepsPerEpoch) && stepsPerEpoch >= 1)) throw new Error(`fit: stepsPerEpoch must be an integer ≥ 1, got ${stepsPerEpoch}`);
+    const backend = await this.resolveBackend();
+    if (epochs > 0 && this.needsAdaptation()) await this.adaptToStream(data, stepsPerEpoch);
+    const v = options.validationData;
+    const validation = v === undefined ? null : isReiterable(v) ? v : await collectDataset(v, true, 'validationData');
+    const meanLoss = new Mean('loss');
+    const batchLogs: BatchLogs = { loss: 0, size: 0, step: 0 };
+    const history: History = { epoch: [], history: {} };
+    const batchListeners = callbacks.filter((c) => c.onBatchEnd !== undefined);
+    const profile: StepProfile | null = options.profile ? { steps: 0, gather: 0, forward: 0, loss: 0, backward: 0, update: 0, metrics: 0 } : null;
+    const clock = () => (profile === null ? 0 : performance.now());
+    let groups: ParameterGroup[] | null = null;
+    let iterator: AsyncIterator<unknown> | null = null;
+    let index = 0;
+    this.stopTraining = false;
+    await notify(callbacks, 'onTrainBegin');
+    let logs: Logs = {};
+    try {
+      for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
+        await notify(callbacks, 'onEpochBegin', epoch);
+        const started = performance.now();
+        meanLoss.reset();
+        for (const m of metrics) m.reset();
+        if (stepsPerEpoch === undefined) iterator = data[Symbol.asyncIterator]();
+        let b = 0, freshPassEmpty = false;
+        while (!this.stopTraining && (stepsPerEpoch === undefined || b < stepsPerEpoch)) {
+          const t0 = clock();
+          iterator ??= data[Symbol.asyncIterator]();
+          const next = await iterator.next();
+          if (next.done) {
+            iterator = null;
+            if (stepsPerEpoch === undefined || freshPassEmpty) break;
+            freshPassEmpty = true; // start another pass, unless that one is empty too
+            continue;
+          }
+          freshPassEmpty = false;
+          const { features: batch, labels } = unpackStreamed(next.value, true, 'fit data', index++);
+          const rows = batch.numRows;
+          if (rows === 0) continue;
+          const labelWidth = this.streamBatch(batch, labels!, 'fit data', index - 1);
+          groups ??= this.ensureGroups();
+          const units = this.units;
+          this.reserve(rows * units);
+          const t1 = clock();
+          const out = this.forward(backend, batch, rows, true);
+          const t2 = clock();
+          const value = loss.lossAndGradient(backend, out, labels!, rows, units, this.gradient);
+          loss.predict(backend, out, rows, units, this.predictions);
+          const t3 = clock();
+          const total = value + this.backward(backend, this.gradient, rows);
+          const t4 = clock();
+          this.steps++;
+          if (!Number.isFinite(total)) {
+            throw new Error(`training diverged: the loss is ${total} at step ${this.steps} (epoch ${epoch + 1}, batch ${b + 1}); ` +
+              'lower the learning rate, scale the numeric inputs (DenseFeatures normalize), or check the labels');
+          }
+          for (const group of groups) group.optimizer.apply(group.parameters);
+          const t5 = clock();
+          meanLoss.add(total, rows);
+          for (const m of metrics) m.update(this.predictions, labels!, rows, units, labelWidth);
+          if (profile !== null) {
+            const t6 = clock();
+            profile.steps++;
+            profile.gather += t1 - t0; // waiting for the input pipeline
+            profile.forward += t2 - t1;
+            profile.loss += t3 - t2;
+            profile.backward += t4 - t3;
+            profile.update += t5 - t4;
+            profile.metrics += t6 - t5;
+          }
+          if (batchListeners.length > 0) {
+            batchLogs.loss = total;
+            batchLogs.size = rows;
+            batchLogs.step = this.steps;
+            await notify(batchListeners, 'onBatchEnd', b, batchLogs);
+          }
+          b++;
+        }
+        if (stepsPerEpoch === undefined) {
+          await iterator?.return?.(undefined);
+          iterator = null;
+        }
+        if (b === 0) throw new Error(`fit data: ${epoch === 0 ? 'no rows (an empty dataset)' : `epoch ${epoch + 1} got no rows: the dataset yields nothing on a second pass`}`);
+        logs = { loss: meanLoss.result() };
+        for (const m of metrics) logs[m.name] = m.result();
+        if (validation !== null) {
+          const vl = isReiterable(validation) ? await this.evaluateStream(backend, validation, 'validationData')
+            : (this.checkLabels(validation, 'validationData'), this.evaluateDataset(backend, validation, 256));
+          for (const [k, value] of Object.entries(vl)) logs[`val_${k}`] = value;
+        }
+        history.epoch.push(epoch);
+        for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
+        if (options.verbose) {
+          const parts = Object.entries(logs).map(([k, value]) => `${k} ${value.toFixed(4)}`);
+          process.stderr.write(`epoch ${epoch + 1}/${epochs}  ${((performance.now() - started) / 1000).toFixed(1)}s  ${parts.join('  ')}\n`);
+        }
+        await notify(callbacks, 'onEpochEnd', epoch, logs);
+      }
+    } finally {
+      await iterator?.return?.(undefined);
+    }
+    await notify(callbacks, 'onTrainEnd', logs);
+    if (profile !== null) history.profile = profile;
+    return history;
+  }
+
+  /** Builds on the first batch; checks a streamed batch's labels; returns the label width. */
+  private streamBatch(features: FeatureBatch, labels: Float32Array, what: string, index: number): number {
+    if (!this.built) this.buildNetwork(features, this.initRandom);
+    const { loss } = this.requireCompiled();
+    const units = this.units, labelWidth = loss.labelWidth(units);
+    if (labels.length !== features.numRows * labelWidth) {
+      throw new Error(`${what}: batch ${index} has ${labels.length} labels for ${features.numRows} rows; ${loss.name} with ${units} output(s) takes ${labelWidth} per row`);
+    }
+    loss.checkLabels(labels, labels.length, units);
+    return labelWidth;
+  }
+
+  /** Normalization statistics over one pass of the stream (or its first `limit` batches), without keeping it. */
+  private async adaptToStream(data: ReiterableInput, limit: number | undefined): Promise<void> {
+    const moments = new MomentsAccumulator();
+    let i = 0;
+    for await (const raw of data) {
+      const { features } = unpackStreamed(raw, false, 'fit data', i);
+      if (!this.built && features.numRows > 0) this.buildNetwork(features, this.initRandom);
+      moments.add(features);
+      if (limit !== undefined && ++i >= limit) break;
+    }
+    const result = moments.result();
+    if (result === null) throw new Error('fit data: no rows (an empty dataset)');
+    this.adaptToMoments(result);
+  }
+
+  /** Loss and metrics over a stream, batch by batch as it comes. */
+  private async evaluateStream(backend: Backend, data: ReiterableInput, what: string): Promise<Logs> {
+    const { loss, metrics } = this.requireCompiled();
+    for (const m of metrics) m.reset();
+    let total = 0, count = 0, index = 0;
+    for await (const raw of data) {
+      const { features, labels } = unpackStreamed(raw, true, what, index++);
+      const rows = features.numRows;
+      if (rows === 0) continue;
+      const labelWidth = this.streamBatch(features, labels!, what, index - 1);
+      const units = this.units;
+      this.reserve(rows * units);
+      const out = this.forward(backend, features, rows, false);
+      total += rows * loss.lossAndGradient(backend, out, labels!, rows, units, this.gradient);
+      loss.predict(backend, out, rows, units, this.predictions);
+      for (const m of metrics) m.update(this.predictions, labels!, rows, units, labelWidth);
+      count += rows;
+    }
+    if (count === 0) throw new Error(`${what}: no rows (an empty dataset)`);
+    const logs: Logs = { loss: total / count + this.penalty() };
+    for (const m of metrics) logs[m.name] = m.result();
+    return logs;
+  }
+
+  /** Predictions over a stream, in its order. */
+  private async predictStream(backend: Backend, data: ReiterableInput, logits: boolean): Promise<Float32Array> {
+    const { loss } = this.requireCompiled();
+    const parts: Float32Array[] = [];
+    let size = 0, index = 0;
+    for await (const raw of data) {
+      const { features } = unpackStreamed(raw, false, 'predict data', index++);
+      const rows = features.numRows;
+      if (rows === 0) continue;
+      if (!this.built) this.buildNetwork(features, this.initRandom);
+      const units = this.units;
+      const out = this.forward(backend, features, rows, false);
+      const target = new Float32Array(rows * units);
+      if (logits) target.set(out.subarray(0, rows * units));
+      else loss.predict(backend, out, rows, units, target);
+      parts.push(target);
+      size += target.length;
+    }
+    if (size === 0) throw new Error('predict data: no rows (an empty dataset)');
+    const result = new Float32Array(size);
+    let at = 0;
+    for (const p of parts) {
+      result.set(p, at);
+      at += p.length;
+    }
+    return result;
+  }
 
   private evaluateDataset(backend: Backend, dataset: Dataset, batchSize: number): Logs {
     const { loss, metrics } = this.requireCompiled();
