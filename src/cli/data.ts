@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Schema } from 'apache-arrow';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { type ConcatSource, detectFormat, openSource, type SourceOptions } from '../io/index.ts';
+import { type ConcatSource, type CsvColumnType, detectFormat, openSource, type SourceOptions } from '../io/index.ts';
 import { UsageError } from './errors.ts';
 import { csvTypeOverrides, type FeatureUse } from './spec-fields.ts';
 
@@ -37,7 +37,7 @@ export interface OpenedData {
   source: ConcatSource;
   schema: Schema;
   /** CSV types set because inference disagreed with what the columns need. */
-  overrides: Record<string, string>;
+  overrides: Record<string, CsvColumnType>;
 }
 
 /**

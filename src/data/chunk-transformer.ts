@@ -105,6 +105,8 @@ export class ChunkTransformer {
     try {
       const batches = this.parse(bytes, task, outcome);
       this.transform(bytes, batches, outcome);
+      // The reader's, the label's and the transform's rejections, in line order.
+      if (outcome.rejected.length > 1) outcome.rejected.sort((a, b) => a.line - b.line);
     } catch (err) {
       if (!(err instanceof StopChunk)) throw err;
       outcome.batch = null;
@@ -239,9 +241,10 @@ export class ChunkTransformer {
     if (this.labels !== null) {
       const badLabels: BadLabel[] = [];
       labels = this.labels.read(batches, numRows, badLabels);
+      if (badLabels.length > 0 && this.init.policy === 'fail') this.failBefore(batches, badLabels[0].row, drop);
       for (const b of badLabels) {
-        drop(b.row, { kind: 'read', line: this.origins.lines[b.row], column: this.labels.label.key,
-          ...(b.value === null ? {} : { value: b.value }), reason: b.reason });
+        drop(b.row, { kind: 'label', line: this.origins.lines[b.row], column: this.labels.label.key, batchRow: b.row,
+          ...(b.value === null ? {} : { value: b.value }), reason: b.reason, ...this.recordOf(batches, b.row) });
       }
     }
     const t1 = this.timings ? performance.now() : 0;
@@ -258,14 +261,39 @@ export class ChunkTransformer {
       } catch (err) {
         if (!(err instanceof DataError)) throw err;
         const original = kept === null ? err.row : kept[err.row];
-        drop(original, { kind: 'data', line: this.origins.lines[original], column: err.column, row: err.row,
-          reason: err.message.replace(/^column '[^']*', row \d+: /, '') });
+        drop(original, { kind: 'data', line: this.origins.lines[original], column: err.column, row: err.row, batchRow: original,
+          reason: err.message.replace(/^column '[^']*', row \d+: /, ''), ...this.recordOf(batches, original) });
       }
     }
     if (this.timings) this.timings.transform += performance.now() - t1;
     if (labels !== null && outcome.batch !== null) {
       outcome.labels = keep === null ? labels : labels.filter((_, i) => keep![i] === 1);
     }
+  }
+
+  /**
+   * Under 'fail', the first bad row is the one to report: a row before the first bad label that the transform
+   * refuses comes first, so the rows before it are transformed (and the result dropped) before the label is.
+   */
+  private failBefore(batches: RecordBatch[], end: number, drop: (row: number, record: RejectRecord) => void): void {
+    if (end === 0) return;
+    try {
+      this.graph.transform(new Table(batches).slice(0, end), { sparse: this.init.sparse });
+    } catch (err) {
+      if (!(err instanceof DataError)) throw err;
+      drop(err.row, { kind: 'data', line: this.origins.lines[err.row], column: err.column, row: err.row, batchRow: err.row,
+        reason: err.message.replace(/^column '[^']*', row \d+: /, '') });
+    }
+  }
+
+  /** Under quarantine, `{record}`: the values of row `row` of the batches (the converted columns), as JSON would hold them. */
+  private recordOf(batches: readonly RecordBatch[], row: number): { record?: Record<string, unknown> } {
+    if (this.init.policy !== 'quarantine') return {};
+    for (const batch of batches) {
+      if (row < batch.numRows) return { record: (batch.get(row)?.toJSON() ?? {}) as Record<string, unknown> };
+      row -= batch.numRows;
+    }
+    return {};
   }
 
   private rawOfRow(bytes: Uint8Array, row: number): string {

@@ -67,7 +67,8 @@ export interface ChunkTask {
 
 /** A bad row of a chunk. Lines are 1-based within the chunk; the main thread adds the chunk's first line. */
 export interface RejectRecord {
-  kind: 'read' | 'data';
+  /** The reader refused it (field count, a value that did not convert), the label, or the transform (a DataError). */
+  kind: 'read' | 'label' | 'data';
   line: number;
   column?: string;
   value?: string;
@@ -76,6 +77,10 @@ export interface RejectRecord {
   raw?: string;
   /** For 'data' (transform) errors: the row among the chunk's output rows. */
   row?: number;
+  /** For 'label' and 'data' errors: the row among the chunk's rows that the reader accepted. */
+  batchRow?: number;
+  /** For 'label' and 'data' errors under a quarantine policy: the row's values in the columns converted. */
+  record?: Record<string, unknown>;
 }
 
 /** A ragged output as it travels (its cardinality, combiner and dimension come from the main thread's graph). */

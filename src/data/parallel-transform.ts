@@ -55,6 +55,26 @@ export interface TransformFilesOptions {
   checkAllColumns?: boolean;
   /** Time each stage (FileTransform.profile): a diagnostic, at the cost of a few timer calls per 8,192 rows. */
   profile?: boolean;
+  /**
+   * Called for each rejected row, in stream order, before the `onError` policy applies (so under 'fail', once,
+   * just before the stream throws; a callback that throws replaces that error with its own).
+   */
+  onReject?: (row: RejectedRowInfo) => void;
+}
+
+/** A row the stream rejected: where, which stage refused it, and why. */
+export interface RejectedRowInfo {
+  /** 'read': the CSV reader (field count, a value that does not convert); 'label'; 'transform': the spec (a DataError). */
+  stage: 'read' | 'label' | 'transform';
+  file: string;
+  /** 1-based line of the file where the row starts. */
+  line: number;
+  column?: string;
+  /** The field's text (reader and label rejections). */
+  value?: string;
+  reason: string;
+  /** 'label' and 'transform': the row's 1-based number among the rows the reader accepted, over all files. */
+  dataRow?: number;
 }
 
 /**
@@ -139,6 +159,8 @@ export class FileTransform implements AsyncIterable<TransformResult> {
   private readonly policy: OnError;
   private readonly columns: FeatureColumn[];
   private prepared: Promise<{ info: TransformInfo; plan: ColumnPlan; rowBytes: number }> | null = null;
+  /** Rows of the chunks before the current one that the reader accepted (the base of RejectedRowInfo.dataRow). */
+  private rowsAccepted = 0;
   private iterated = false;
 
   constructor(private readonly options: TransformFilesOptions) {
@@ -292,6 +314,8 @@ export class FileTransform implements AsyncIterable<TransformResult> {
           throw error;
         }
         for (const record of outcome.rejected) this.rejectRow(rejecter, file, lineBase, record);
+        const readRejects = outcome.rejected.reduce((n, r) => n + (r.kind === 'read' ? 1 : 0), 0);
+        this.rowsAccepted += outcome.rowsIn - readRejects;
         this.stats.rowsIn += outcome.rowsIn;
         this.stats.rowsOut += outcome.rowsOut;
         this.stats.rowsRejected += outcome.rejected.length;
@@ -324,12 +348,27 @@ export class FileTransform implements AsyncIterable<TransformResult> {
   /** A bad row of a chunk, located in its file: thrown under 'fail', else counted (and quarantined). */
   private rejectRow(rejecter: RowRejecter, file: string, lineBase: number, record: RejectRecord): void {
     const line = lineBase + record.line - 1;
+    const dataRow = record.batchRow === undefined ? undefined : this.rowsAccepted + record.batchRow + 1;
+    this.options.onReject?.({
+      stage: record.kind === 'data' ? 'transform' : record.kind, file, line,
+      ...(record.column === undefined ? {} : { column: record.column }),
+      ...(record.value === undefined ? {} : { value: record.value }),
+      reason: record.reason, ...(dataRow === undefined ? {} : { dataRow }),
+    });
     if (record.kind === 'data' && this.policy === 'fail') {
       throw new FileDataError(file, line, record.column!, this.stats.rowsOut + record.row!, record.reason);
     }
     const where = { file, line, ...(record.column === undefined ? {} : { column: record.column }),
       ...(record.value === undefined ? {} : { value: record.value }) };
-    rejecter.reject({ error: new ReadError(where, record.reason), raw: record.raw ?? '' });
+    // A row the label or the transform refused: also its stage, its number among the rows read and its values.
+    const extra = record.kind === 'read' ? undefined : {
+      stage: 'transform', dataRow,
+      ...(record.record === undefined ? {} : {
+        value: record.value ?? (record.column !== undefined && record.column in record.record ? record.record[record.column] : undefined),
+        record: record.record,
+      }),
+    };
+    rejecter.reject({ error: new ReadError(where, record.reason), raw: record.raw ?? '', ...(extra ? { extra } : {}) });
   }
 
   /** The stream's files, cut into chunks and run (on the pool, or here), with a marker where each file starts. */

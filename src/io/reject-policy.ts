@@ -12,6 +12,8 @@ export type OnError = 'fail' | 'skip' | { quarantine: string };
 export interface RejectedRow {
   error: ReadError;
   raw: string;
+  /** More fields of the quarantine line (e.g. the stage that refused the row); they override the error's. */
+  extra?: Record<string, unknown>;
 }
 
 /** Applies the bad-row policy; one instance serves every file of a stream, so they share one quarantine file. */
@@ -30,7 +32,9 @@ export class RowRejecter {
   /** Throws under `fail`; otherwise queues the row for the quarantine file (the caller counts it). */
   reject(row: RejectedRow): void {
     if (this.policy === 'fail') throw row.error;
-    if (this.quarantinePath !== null) this.pending.push(JSON.stringify({ ...row.error.toJSON(), row: row.raw }) + '\n');
+    if (this.quarantinePath !== null) {
+      this.pending.push(JSON.stringify({ ...row.error.toJSON(), ...row.extra, row: row.raw }, bigintAsText) + '\n');
+    }
   }
 
   /** Writes queued rows; called once per batch so that the file grows with the stream. */
@@ -45,4 +49,9 @@ export class RowRejecter {
     this.pending = [];
     await appendFile(this.quarantinePath, text);
   }
+}
+
+/** JSON has no 64-bit integers: an int64 value of a record is written as its decimal text. */
+function bigintAsText(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
 }

@@ -35,7 +35,7 @@ describe.concurrent('bad data: exit 1, or rows skipped and counted', () => {
     const args = ['transform', AGE_NAME, PEOPLE, '--label', 'grade', '--label-vocabulary', 'A,B,C'];
     const failed = await fcol([...args, '-o', join(dir, 'people.arrow')]);
     expect(failed.code).toBe(1);
-    expect(oneLine(failed.stderr)).toBe(`fcol: ${PEOPLE}: data row 2: column 'age': missing value (null) and the column has no defaultValue`);
+    expect(oneLine(failed.stderr)).toBe(`fcol: ${PEOPLE}:3: data row 2: column 'age': missing value (null) and the column has no defaultValue`);
 
     const quarantine = join(dir, 'people-rejects.jsonl');
     const out = join(dir, 'people.jsonl');
@@ -43,8 +43,8 @@ describe.concurrent('bad data: exit 1, or rows skipped and counted', () => {
     expect(summary).toMatchObject({ rowsIn: 4, rowsOut: 2, rowsRejected: 2, rejectedByTransform: 2, quarantine, label: { key: 'grade', kind: 'classes' } });
     const rejects = readFileSync(quarantine, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rejects).toEqual([
-      { stage: 'transform', file: PEOPLE, dataRow: 2, column: 'age', value: null, reason: 'missing value (null) and the column has no defaultValue', record: { age: null, name: 'Grace', grade: 'B' } },
-      { stage: 'transform', file: PEOPLE, dataRow: 4, column: 'grade', value: 'Z', reason: 'label "Z" is not in the label vocabulary (A, B, C)', record: { age: 27, name: 'Alan', grade: 'Z' } },
+      { stage: 'transform', file: PEOPLE, line: 3, dataRow: 2, column: 'age', value: null, reason: 'missing value (null) and the column has no defaultValue', record: { age: null, name: 'Grace', grade: 'B' }, row: ',Grace,B' },
+      { stage: 'transform', file: PEOPLE, line: 5, dataRow: 4, column: 'grade', value: 'Z', reason: 'label "Z" is not in the label vocabulary (A, B, C)', record: { age: 27, name: 'Alan', grade: 'Z' }, row: '27,Alan,Z' },
     ]);
     const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => !('__meta__' in r));
     expect(rows.map((r) => [r.dense[0], r.label])).toEqual([[39, 0], [41, 2]]);
@@ -89,7 +89,7 @@ describe('bad usage: exit 2 with one line', () => {
     ['a bad --on-error', ['transform', 'columns/census.ts', census, '-o', 'x.arrow', '--on-error', 'maybe'], /--on-error <policy>' argument 'maybe' is invalid\. expected fail, skip or quarantine=FILE\.$/],
     ['a missing -o', ['fit', 'columns/census.ts', census], /required option '-o, --output <file>' not specified$/],
     ['an unknown command', ['transfrom'], /^fcol: unknown command 'transfrom' \(Did you mean transform\?\)$/],
-    ['--workers 2', ['transform', 'columns/census.ts', census, '-o', 'x.arrow', '--workers', '2'], /--workers 2: more than 1 worker comes with the worker pipeline/],
+    ['--workers 0', ['transform', 'columns/census.ts', census, '-o', 'x.arrow', '--workers', '0'], /'--workers <n>' argument '0' is invalid\. expected a positive integer\.$/],
     ['a missing data file', ['transform', 'columns/census.ts', 'no-such.csv', '-o', 'x.arrow'], /^fcol: no-such\.csv: no such data file$/],
     ['an unknown columns file type', ['describe', census], /unknown columns file type '\.csv': give a \.ts, \.js or \.mjs module, or a TensorFlow-format \.json$/],
     ['an unknown output extension', ['transform', 'columns/census.ts', census, '-o', 'x.parquet'], /cannot tell the output format of "x\.parquet"/],

@@ -1,9 +1,11 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { RecordBatch } from 'apache-arrow';
-import { type FeatureGraph, ReadError, toConfig } from '../../index.ts';
+import { type FeatureBatch, type FeatureColumn, type FeatureGraph, FileDataError, ReadError, type RejectedRowInfo, toConfig,
+  transformFiles } from '../../index.ts';
+import { type ConcatSource, type CsvColumnType, detectFormat } from '../../io/index.ts';
 import { formatFromPath, openFeatureWriter, type FeatureWriter, type FeatureWriterMeta, type OutputFormat } from '../../io/writers/index.ts';
 import { compileColumns } from '../compile-columns.ts';
-import { closingOnError, type DataFile, dataFiles, openData } from '../data.ts';
+import { closeUnread, closingOnError, type DataFile, dataFiles, openData } from '../data.ts';
 import { RowError, UsageError } from '../errors.ts';
 import { int, type Io, megabytes } from '../io.ts';
 import { labelExtra, labelMeta, LabelReader, type LabelFlags, type LabelSpec, resolveLabel } from '../label.ts';
@@ -20,6 +22,8 @@ export interface TransformFlags extends DataFlags, LabelFlags {
   format?: OutputFormat;
   hash: string;
   workers: number;
+  /** Bytes of CSV per chunk of work (hidden; default transformFiles'). */
+  chunkBytes?: number;
 }
 
 /** What --json prints. */
@@ -43,10 +47,13 @@ export interface TransformSummary {
   csvTypes: Record<string, string>;
 }
 
-/** `fcol transform`: streams the data through the compiled columns into a tensor file; returns what --json prints. */
+/**
+ * `fcol transform`: streams the data through the compiled columns into a tensor file; returns what --json prints.
+ * CSV inputs (plain or gzip'd) go through transformFiles, on `--workers` threads (1: this thread); Arrow IPC and
+ * Parquet inputs are read with openSource and transformed batch by batch on this thread.
+ */
 export async function transform(columnsPath: string, data: string[], flags: TransformFlags, io: Io): Promise<TransformSummary> {
   const started = performance.now();
-  if (flags.workers !== 1) throw new UsageError(`--workers ${flags.workers}: more than 1 worker comes with the worker pipeline, which is not here yet; use --workers 1`);
   const loaded = await loadColumns(columnsPath);
   requireFittedColumns(loaded);
   const format = flags.format ?? outputFormat(flags.output);
@@ -58,6 +65,7 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
     await checkOutputPath(quarantine);
     await writeFile(quarantine, '');
   }
+  const csv = await allCsv(files);
   const { source, schema, overrides } = await openData(files, sourceOptions(flags), featureUses(loaded.columns));
   const { graph, label, writer } = await closingOnError(source, async () => {
     if (schema.fields.length === 0) throw new ReadError({ file: files[0].path }, 'the file is empty: no header and no rows');
@@ -68,17 +76,12 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
     }), format);
     return { graph, label, writer };
   });
+  // CSV: transformFiles reads the files itself (this source served for the schema and the type overrides).
+  if (csv) await closeUnread(source);
 
   const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
   const progress = new Progress({ label: 'transform', totalBytes, estimatedRows: await estimateRows(files) }, !flags.quiet && !flags.json);
-  const labels = label === null ? null : new LabelReader(label);
-  const where = files.length === 1 ? `${files[0].path}: ` : '';
-  const fail = flags.onError === 'fail';
-  let rowBase = 0;
-  let rowsOut = 0;
-  let rejectedByTransform = 0;
-  let pending: Promise<void> | null = null;
-  let result;
+  const counts: Counts = { rowsIn: 0, rowsOut: 0, rejectedByReader: 0, rejectedByTransform: 0 };
   // Ctrl-C: remove the partial output (the writer's hidden temporary folder) and restore the cursor.
   const interrupted = () => {
     progress.stop();
@@ -86,32 +89,18 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
+  let result;
   try {
-    for await (const batch of source) {
-      let safe;
-      try {
-        safe = safeTransform(graph, batch, labels?.read(batch) ?? null, fail);
-      } catch (err) {
-        if (err instanceof RejectedRow) {
-          const { row, column, reason } = err.rejection;
-          throw new RowError(rowBase + row + 1, column, reason, where);
-        }
-        throw err;
-      }
-      if (safe.rejected.length > 0) {
-        rejectedByTransform += safe.rejected.length;
-        if (quarantine !== null) await appendFile(quarantine, quarantineLines(batch, safe.rejected, rowBase, files));
-      }
+    const run = csv ? transformCsv(files, flags, loaded.columns, label, overrides, counts)
+      : transformSource(source, graph, label, flags, files, quarantine, counts);
+    let pending: Promise<void> | null = null;
+    for await (const { features, labels } of run) {
       if (pending !== null) await pending;
-      pending = null;
-      if (safe.features !== null) {
-        // Written while the next batch is read and transformed; awaited before the next write.
-        pending = writer.write(safe.features, safe.labels ?? undefined);
-        pending.catch(() => undefined);
-        rowsOut += safe.features.numRows;
-      }
-      rowBase += batch.numRows;
-      progress.update(source.stats.rowsIn);
+      // Written while the next batch is read and transformed; awaited before the next write.
+      pending = writer.write(features, labels ?? undefined);
+      pending.catch(() => undefined);
+      counts.rowsOut += features.numRows;
+      progress.update(counts.rowsIn);
     }
     if (pending !== null) await pending;
     result = await writer.close();
@@ -125,16 +114,16 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
   }
 
   const seconds = (performance.now() - started) / 1000;
-  const { stats } = source;
+  const rowsRejected = counts.rejectedByReader + counts.rejectedByTransform;
   const summary: TransformSummary = {
     command: 'transform',
-    rowsIn: stats.rowsIn,
-    rowsOut,
-    rowsRejected: stats.rowsRejected + rejectedByTransform,
-    rejectedByReader: stats.rowsRejected,
-    rejectedByTransform,
+    rowsIn: counts.rowsIn,
+    rowsOut: counts.rowsOut,
+    rowsRejected,
+    rejectedByReader: counts.rejectedByReader,
+    rejectedByTransform: counts.rejectedByTransform,
     seconds,
-    rowsPerSecond: seconds > 0 ? stats.rowsIn / seconds : 0,
+    rowsPerSecond: seconds > 0 ? counts.rowsIn / seconds : 0,
     output: result.path,
     format,
     bytes: result.bytes,
@@ -147,6 +136,109 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
   if (flags.json) io.out(JSON.stringify(summary) + '\n');
   else if (!flags.quiet) io.out(formatSummary(summary));
   return summary;
+}
+
+/** Rows so far: `rowsIn` counts every row read, rejected or not. */
+interface Counts {
+  rowsIn: number;
+  rowsOut: number;
+  rejectedByReader: number;
+  rejectedByTransform: number;
+}
+
+/** A piece of output: features and their labels, in input order. */
+interface Transformed {
+  features: FeatureBatch;
+  labels: Float32Array | Int32Array | null;
+}
+
+async function allCsv(files: readonly DataFile[]): Promise<boolean> {
+  for (const file of files) if (await detectFormat(file.path) !== 'csv') return false;
+  return true;
+}
+
+/**
+ * CSV files through transformFiles: chunks of rows parsed and transformed on `--workers` threads (or this one),
+ * results in input order. Bad rows are counted by the stage that refused them; under fail, a row the label or
+ * the transform refuses stops the stream with its file, line and data row (a reader's ReadError passes as is).
+ */
+async function* transformCsv(files: readonly DataFile[], flags: TransformFlags, columns: readonly FeatureColumn[],
+    label: LabelSpec | null, overrides: Record<string, CsvColumnType>, counts: Counts): AsyncGenerator<Transformed> {
+  const fail = flags.onError === 'fail';
+  const onReject = (row: RejectedRowInfo): void => {
+    if (row.stage === 'read') counts.rejectedByReader++;
+    else counts.rejectedByTransform++;
+    if (fail && row.stage !== 'read') throw new RowError(row.dataRow ?? 0, row.column ?? '', row.reason, `${row.file}:${row.line}: `);
+  };
+  const run = transformFiles({
+    paths: files.map((f) => f.path),
+    spec: columns,
+    csv: {
+      batchSize: flags.batchSize,
+      ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
+      ...(flags.null !== undefined ? { nullValues: flags.null } : {}),
+      ...(Object.keys(overrides).length > 0 ? { types: overrides } : {}),
+    },
+    hash: hashMode(flags.hash),
+    sparse: 'all',
+    label: label === null ? null : label.kind === 'binary' ? { key: label.key, positive: label.positive }
+      : label.kind === 'classes' ? { key: label.key, vocabulary: label.vocabulary } : { key: label.key },
+    workers: flags.workers,
+    ...(flags.chunkBytes !== undefined ? { chunkBytes: flags.chunkBytes } : {}),
+    onError: flags.onError,
+    onReject,
+  });
+  try {
+    for await (const { batch, labels } of run) {
+      counts.rowsIn = run.stats.rowsIn;
+      yield { features: batch, labels: labels ?? null };
+    }
+  } catch (err) {
+    // Under fail a transform error arrives as FileDataError when no callback intervened (it always does here).
+    if (err instanceof FileDataError) throw new RowError(err.row + 1, err.column, reasonOf(err), `${err.file}:${err.line}: `);
+    throw err;
+  } finally {
+    counts.rowsIn = run.stats.rowsIn;
+  }
+}
+
+/** `column 'c', row r: reason` → the reason. */
+function reasonOf(err: FileDataError): string {
+  return err.message.replace(/^.*?column '[^']*', row \d+: /, '');
+}
+
+/** Arrow IPC and Parquet (or CSV mixed with them): the reader's batches, transformed here one by one. */
+async function* transformSource(source: ConcatSource, graph: FeatureGraph, label: LabelSpec | null, flags: TransformFlags,
+    files: readonly DataFile[], quarantine: string | null, counts: Counts): AsyncGenerator<Transformed> {
+  const labels = label === null ? null : new LabelReader(label);
+  const where = files.length === 1 ? `${files[0].path}: ` : '';
+  const fail = flags.onError === 'fail';
+  let rowBase = 0;
+  try {
+    for await (const batch of source) {
+      let safe;
+      try {
+        safe = safeTransform(graph, batch, labels?.read(batch) ?? null, fail);
+      } catch (err) {
+        if (err instanceof RejectedRow) {
+          const { row, column, reason } = err.rejection;
+          throw new RowError(rowBase + row + 1, column, reason, where);
+        }
+        throw err;
+      }
+      if (safe.rejected.length > 0) {
+        counts.rejectedByTransform += safe.rejected.length;
+        if (quarantine !== null) await appendFile(quarantine, quarantineLines(batch, safe.rejected, rowBase, files));
+      }
+      rowBase += batch.numRows;
+      counts.rowsIn = source.stats.rowsIn;
+      counts.rejectedByReader = source.stats.rowsRejected;
+      if (safe.features !== null) yield { features: safe.features, labels: safe.labels };
+    }
+  } finally {
+    counts.rowsIn = source.stats.rowsIn;
+    counts.rejectedByReader = source.stats.rowsRejected;
+  }
 }
 
 function outputFormat(path: string): OutputFormat {
