@@ -108,6 +108,22 @@ describe('fcol train with a label vocabulary (3 classes)', () => {
   });
 });
 
+describe('fcol train with a numeric label (regression)', () => {
+  it('reports rmse, mae and loss; predict writes one prediction per row', async () => {
+    const dir = join(tempDir(), 'm');
+    const t = jsonOf(await fcolInProcess(['train', 'fixtures/cli/blobs.ts', BLOBS, '--label', 'size', '--model', 'dnn', '--hidden', '8',
+      '--steps', '10', '--batch-size', '64', '--model-dir', dir, '--json']));
+    expect(Object.keys(t).slice(0, 4)).toEqual(['command', 'rmse', 'mae', 'loss']);
+    expect(t).toMatchObject({ label: 'size (a number)', steps: 10 });
+    expect(t.rmse as number).toBeCloseTo(Math.sqrt(t.loss as number), 5);
+    const out = join(dir, '..', 'p.csv');
+    expect((await fcolInProcess(['predict', dir, BLOBS_TEST, '-o', out, '-q'])).code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('row,prediction');
+    expect(lines).toHaveLength(201);
+  });
+});
+
 describe('fcol report', () => {
   it('draws one SVG path per series with one point per summary line', async () => {
     const dir = join(tempDir(), 'm');

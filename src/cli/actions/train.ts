@@ -55,6 +55,8 @@ export interface TrainSummary {
   evaluatedOn: string;
   evalRows: number;
   parameters: number;
+  /** The compute backend that ran (--backend gpu falls back to js where gpu.js is not installed). */
+  backend: string;
 }
 
 /** `fcol train`: trains (or continues) the model in --model-dir, evaluating after every epoch with --eval. */
@@ -168,6 +170,7 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
     evaluatedOn: evalData === null ? trainData.files.map((f) => f.path).join(', ') : flags.eval!,
     evalRows: evaluated.numRows,
     parameters: model.countParameters(),
+    backend: model.backend?.name ?? flags.backend,
   };
   if (flags.json) io.out(JSON.stringify(summary) + '\n');
   else if (!flags.quiet) io.out(formatSummary(summary, metrics, startStep));
@@ -193,7 +196,7 @@ function formatSummary(s: TrainSummary, metrics: Record<string, number>, startSt
   else {
     lines.push(`train: ${s.model} on ${int(s.trainRows)} rows${s.trainRowsRejected > 0 ? ` (${int(s.trainRowsRejected)} rejected)` : ''}, ` +
       `label ${s.label}: steps ${int(startStep)} → ${int(s.steps)} (${s.epochs.toFixed(1)} epochs) in ${s.trainSeconds.toFixed(1)} s, ` +
-      `${int(Math.round(s.samplesPerSecond))} samples/s; ${int(s.parameters)} parameters`);
+      `${int(Math.round(s.samplesPerSecond))} samples/s on the ${s.backend} backend; ${int(s.parameters)} parameters`);
   }
   lines.push(`eval on ${s.evaluatedOn} (${int(s.evalRows)} rows): ${metricsText(metrics)}`);
   lines.push(`model in ${s.modelDir} (fcol evaluate / predict / report ${s.modelDir})`);
