@@ -176,8 +176,13 @@ describe('Dataset.prefetch', () => {
   it('over CSV files parses and transforms on worker threads, giving the same tensors as this thread', async () => {
     const source = () => Dataset.fromFiles('fixtures/census/adult.data.csv', { label: census.label });
     const local = await source().map(census.columns, { sparse: 'all' }).batch(4096).toArray();
-    const threaded = await source().map(census.columns, { sparse: 'all' }).prefetch(2, { workers: 2 }).batch(4096).toArray();
-    expect(liveWorkerCount()).toBe(0); // ended with the pass
+    const prefetching = source().map(census.columns, { sparse: 'all' }).prefetch(2, { workers: 2 }).batch(4096);
+    const threaded = await prefetching.toArray();
+    expect(liveWorkerCount()).toBe(2); // kept a moment for the next pass (the next epoch)...
+    expect((await prefetching.toArray()).length).toBe(8);
+    expect(liveWorkerCount()).toBe(2); // ... which reused them
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(liveWorkerCount()).toBe(0); // then ended
     expect(threaded.map((e) => e.features.numRows)).toEqual(local.map((e) => e.features.numRows));
     expect(threaded.length).toBe(8);
     for (let i = 0; i < local.length; i++) {

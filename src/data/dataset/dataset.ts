@@ -21,7 +21,7 @@ import type { LabelOptions } from '../labels.ts';
 import type { TransformWorkers } from '../worker-pool.ts';
 import type { MapOptions, Node } from './nodes.ts';
 import { run } from './run.ts';
-import type { DatasetExample, Pass } from './types.ts';
+import type { DatasetExample } from './types.ts';
 
 export interface FilesOptions {
   /** Reader options (CSV dialect, types, onError, batchSize; Parquet columns; a forced format), as openSource. */
@@ -47,7 +47,8 @@ export interface BatchOptions {
 export interface PrefetchOptions {
   /**
    * Over a column map of CSV files: worker threads that read ahead (default: the cores but one, 1 to 4), or
-   * a running pool. Elsewhere the read-ahead runs on this thread's event loop and this is ignored.
+   * a running pool. Elsewhere the read-ahead runs on this thread's event loop and this is ignored. Threads this
+   * Dataset starts outlive a pass by a second, so the next pass (fit's next epoch) reuses them, then end.
    */
   workers?: number | TransformWorkers;
 }
@@ -158,12 +159,7 @@ export class Dataset<T = DatasetExample> implements AsyncIterable<T> {
 
   /** A fresh pass over the elements. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    const pass: Pass = { resources: new Map() };
-    try {
-      yield* run(this.node, pass) as AsyncIterable<T>;
-    } finally {
-      for (const resource of pass.resources.values()) await resource.close();
-    }
+    yield* run(this.node) as AsyncIterable<T>;
   }
 
   /** Every element of one pass, in order (for tests and small data). */

@@ -11,10 +11,3 @@ export interface DatasetExample {
   labels: Float32Array | Int32Array | null;
 }
 
-/**
- * Resources one top-level iteration of a Dataset shares across its nested passes (worker threads started for
- * a prefetching file map are reused by every repetition of a `repeat`, and ended when the iteration ends).
- */
-export interface Pass {
-  readonly resources: Map<object, { close(): Promise<void> }>;
-}
