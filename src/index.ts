@@ -1,6 +1,6 @@
 /** feature-columns: TensorFlow-style feature columns compiled into a frozen transform graph over Apache Arrow. */
 export * from './spec/index.ts';
-export { compile, FeatureGraph, type TransformOptions } from './tensor/feature-graph.ts';
+export { compile, FeatureGraph, type TransformOptions, type OutputAllocator } from './tensor/feature-graph.ts';
 export type { CompileOptions, GraphPlan } from './graph/compile.ts';
 export type { LayoutEntry, HashMode, GraphNode } from './graph/nodes.ts';
 export { Session, type FetchValue, type FeedValue, type PartialRunHandle } from './tensor/session.ts';

@@ -7,7 +7,7 @@ import { RowSpans } from '../io/csv/row-spans.ts';
 import { TOKENIZE, type TokenizerCursor, tokenizeRows } from '../io/csv/tokenizer.ts';
 import { fromConfig } from '../spec/config.ts';
 import { DataError } from '../spec/errors.ts';
-import { compile, type FeatureGraph } from '../tensor/feature-graph.ts';
+import { compile, type FeatureGraph, type OutputAllocator } from '../tensor/feature-graph.ts';
 import { type BadLabel, LabelReader } from './labels.ts';
 import type { ChunkOutcome, ChunkTask, ChunkTimings, RejectRecord, TransformInit, WireBatch } from './messages.ts';
 
@@ -81,7 +81,8 @@ export class ChunkTransformer {
   /** Stage times of the chunk being processed (only with `profile`). */
   private timings: ChunkTimings | null = null;
 
-  constructor(private readonly init: TransformInit) {
+  /** `allocate`: where output arrays come from (a worker's SharedArena); default plain typed arrays. */
+  constructor(private readonly init: TransformInit, private readonly allocate: OutputAllocator | null = null) {
     this.plan = makePlan(init.planSource, init.names, init.types, init.inferred);
     this.fields = init.convert ?? init.names.map((_, j) => j);
     const pick = <T>(list: readonly T[]) => this.fields.map((j) => list[j]);
@@ -249,7 +250,7 @@ export class ChunkTransformer {
     }
     const t1 = this.timings ? performance.now() : 0;
     if (this.timings) this.timings.labels += t1 - t0;
-    const options = { sparse: this.init.sparse, reuseBuffers: this.init.reuseBuffers };
+    const options = { sparse: this.init.sparse, reuseBuffers: this.init.reuseBuffers, ...(this.allocate ? { allocate: this.allocate } : {}) };
     for (;;) {
       const kept = keep === null ? null : keptRows(keep);
       const table = kept === null ? new Table(batches) : keptTable(batches, keep!);

@@ -132,6 +132,8 @@ export type FromWorker =
  */
 export function moveToShared(outcome: ChunkOutcome): void {
   const arrays: (Int32Array | Float32Array)[] = [];
+  // Arrays the graph already wrote into shared memory (a SharedArena) stay where they are.
+  const local = (a: Int32Array | Float32Array) => !(a.buffer instanceof SharedArrayBuffer);
   const batch = outcome.batch;
   if (batch) {
     arrays.push(batch.dense);
@@ -141,11 +143,12 @@ export function moveToShared(outcome: ChunkOutcome): void {
     }
   }
   if (outcome.labels) arrays.push(outcome.labels);
-  const bytes = arrays.reduce((n, a) => n + a.byteLength, 0);
+  const bytes = arrays.reduce((n, a) => n + (local(a) ? a.byteLength : 0), 0);
   if (bytes === 0) return;
   const shared = new SharedArrayBuffer(bytes);
   let at = 0;
   const move = <T extends Int32Array | Float32Array>(a: T): T => {
+    if (!local(a)) return a;
     const view = new (a.constructor as { new(b: SharedArrayBuffer, o: number, n: number): T })(shared, at, a.length);
     view.set(a);
     at += a.byteLength;
@@ -158,4 +161,37 @@ export function moveToShared(outcome: ChunkOutcome): void {
     }
   }
   if (outcome.labels) outcome.labels = move(outcome.labels);
+}
+
+/**
+ * Zero-filled output arrays carved from shared memory blocks, so that a worker's graph writes its results
+ * where the main thread will read them: no copy into shared memory afterwards. Blocks are never reused (the
+ * main thread keeps the results); a block lives while any array in it does.
+ */
+export class SharedArena {
+  private block: SharedArrayBuffer | null = null;
+  private at = 0;
+
+  constructor(private readonly blockBytes = 4 << 20) {}
+
+  float32(length: number): Float32Array {
+    const [buffer, offset] = this.take(length * 4);
+    return new Float32Array(buffer, offset, length);
+  }
+
+  int32(length: number): Int32Array {
+    const [buffer, offset] = this.take(length * 4);
+    return new Int32Array(buffer, offset, length);
+  }
+
+  private take(bytes: number): [SharedArrayBuffer, number] {
+    if (bytes > this.blockBytes / 4) return [new SharedArrayBuffer(bytes), 0]; // a big array gets its own block
+    if (this.block === null || this.at + bytes > this.block.byteLength) {
+      this.block = new SharedArrayBuffer(this.blockBytes);
+      this.at = 0;
+    }
+    const offset = this.at;
+    this.at += (bytes + 7) & ~7;
+    return [this.block, offset];
+  }
 }

@@ -16,7 +16,7 @@ import { ChunkTransformer } from './chunk-transformer.ts';
 import { FileDataError } from './errors.ts';
 import { BufferPool, checkSameColumns, fileChunks, inferPlan, openCsv, RowTooLong } from './file-chunks.ts';
 import { checkLabel, type LabelKind, type LabelOptions, labelKind } from './labels.ts';
-import type { ChunkOutcome, ChunkTask, RejectRecord, TransformInit } from './messages.ts';
+import { type ChunkOutcome, type ChunkTask, type RejectRecord, SharedArena, type TransformInit } from './messages.ts';
 import { TransformWorkers } from './worker-pool.ts';
 
 export const DEFAULT_CHUNK_BYTES = 2 << 20;
@@ -101,8 +101,9 @@ export interface StageProfile {
 }
 
 /**
- * One chunk's features, in input order. With worker threads, the arrays of a result are views of one
- * SharedArrayBuffer (moved from the worker without a copy); with one thread they are plain ArrayBuffers.
+ * One chunk's features, in input order. The arrays are views of SharedArrayBuffers (written by the worker,
+ * read here without a copy; with one thread too, as V8 does not count shared memory as external memory that
+ * calls for garbage collection), except with `reuseBuffers`, where they are the graph's reused buffers.
  */
 export interface TransformResult {
   batch: FeatureBatch;
@@ -261,7 +262,9 @@ export class FileTransform implements AsyncIterable<TransformResult> {
       const { info, plan, rowBytes } = await this.prepare();
       if (plan.names.length === 0) return;
       const init = this.transformInit(info, plan, rowBytes);
-      const inline = pool === null ? new ChunkTransformer(init) : null;
+      // One thread: outputs in shared memory too, which V8 does not count as external memory (plain ArrayBuffers
+      // kept by the consumer would make it collect garbage every few chunks); with reuseBuffers, the graph's own.
+      const inline = pool === null ? new ChunkTransformer(init, init.reuseBuffers ? null : new SharedArena()) : null;
       pool?.begin(init);
       begun = true;
       const run = (task: ChunkTask): Promise<ChunkOutcome> | ChunkOutcome =>

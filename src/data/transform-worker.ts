@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ChunkTransformer } from './chunk-transformer.ts';
-import { type ChunkOutcome, type FromWorker, type ToWorker, moveToShared } from './messages.ts';
+import { type ChunkOutcome, type FromWorker, SharedArena, type ToWorker, moveToShared } from './messages.ts';
 
 const port = parentPort!;
 let transformer: ChunkTransformer | null = null;
@@ -19,8 +19,8 @@ port.postMessage({ type: 'loaded' } satisfies FromWorker);
 port.on('message', (message: ToWorker) => {
   if (message.type === 'init') {
     try {
-      // The graph's output buffers are reused from chunk to chunk: moveToShared copies the results out.
-      transformer = new ChunkTransformer({ ...message.init, reuseBuffers: true });
+      // The graph writes its outputs into shared memory, which the main thread reads without a copy.
+      transformer = new ChunkTransformer({ ...message.init, reuseBuffers: false }, new SharedArena());
       port.postMessage({ type: 'ready' } satisfies FromWorker);
     } catch (err) {
       port.postMessage({ type: 'failed', error: describe(err) } satisfies FromWorker);

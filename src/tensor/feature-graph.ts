@@ -19,6 +19,17 @@ export interface TransformOptions {
    * Saves all allocation in steady state; copy what you keep.
    */
   reuseBuffers?: boolean;
+  /**
+   * Where the output arrays come from when buffers are not reused (default: new typed arrays): e.g. shared
+   * memory, so that another thread gets the result without a copy. The arrays must be zero-filled.
+   */
+  allocate?: OutputAllocator;
+}
+
+/** Makes zero-filled output arrays of the given length. */
+export interface OutputAllocator {
+  float32(length: number): Float32Array;
+  int32(length: number): Int32Array;
 }
 
 /**
@@ -63,7 +74,8 @@ export class FeatureGraph {
     const numRows = batches.reduce((n, b) => n + b.numRows, 0);
     const width = this.plan.denseWidth;
     const reuse = options.reuseBuffers ?? false;
-    const dense = reuse ? this.reusedDense(numRows * width) : new Float32Array(numRows * width);
+    const allocate = reuse ? null : options.allocate ?? null;
+    const dense = reuse ? this.reusedDense(numRows * width) : allocate ? allocate.float32(numRows * width) : new Float32Array(numRows * width);
     const values: NodeValue[] = new Array(this.plan.dense.length);
     const outputs = this.sparseOutputs(options.sparse);
     const collected: RaggedTensor[][] = outputs.map(() => []);
@@ -80,7 +92,7 @@ export class FeatureGraph {
       }
       outputs.forEach((output, i) => {
         const { ragged } = this.executor.evaluate(output.node, ctx) as { ragged: Ragged<Int32Array> };
-        collected[i].push(this.copyRagged(ragged, output, reuse && batches.length === 1));
+        collected[i].push(this.copyRagged(ragged, output, reuse && batches.length === 1, batches.length === 1 ? allocate : null));
       });
       rowBase += batch.numRows;
     }
@@ -110,7 +122,7 @@ export class FeatureGraph {
     return this.buffers.dense.subarray(0, size);
   }
 
-  private copyRagged(ragged: Ragged<Int32Array>, output: SparseOutput, reuse: boolean): RaggedTensor {
+  private copyRagged(ragged: Ragged<Int32Array>, output: SparseOutput, reuse: boolean, allocate: OutputAllocator | null): RaggedTensor {
     const count = ragged.numValues;
     const rows = ragged.numRows;
     let ids: Int32Array;
@@ -127,6 +139,10 @@ export class FeatureGraph {
       ids.set(ragged.values.subarray(0, count));
       offsets.set(ragged.rowOffsets.subarray(0, rows + 1));
       if (ragged.weights) (weights = buffers.weights!.subarray(0, count)).set(ragged.weights.subarray(0, count));
+    } else if (allocate !== null) {
+      (ids = allocate.int32(count)).set(ragged.values.subarray(0, count));
+      (offsets = allocate.int32(rows + 1)).set(ragged.rowOffsets.subarray(0, rows + 1));
+      if (ragged.weights) (weights = allocate.float32(count)).set(ragged.weights.subarray(0, count));
     } else {
       ids = ragged.values.slice(0, count);
       offsets = ragged.rowOffsets.slice(0, rows + 1);
