@@ -13,7 +13,8 @@
  * timed run (what one CLI call pays). A run during which other processes of this machine used more than 0.15
  * of a core is redone (up to 3 tries), as the peer scripts do.
  *
- * Run: node --import tsx bench/transform-files.ts [--runs 5] [--rows 1000000] [--regen] [--no-peers] [--profile]
+ * Run: node --import tsx bench/transform-files.ts [--runs 3] [--rows 1000000] [--regen] [--no-peers] [--profile]
+ * (`npm run bench` runs it; TRANSFORM_BENCH_RUNS sets the default of --runs, 3; TRANSFORM_BENCH_PEERS=0 is --no-peers.)
  * Needs for the peers (else they are skipped, with the setup command printed):
  *   apt-get install -y python3-sklearn python3-pandas        (pandas + scikit-learn, /usr/bin/python3)
  *   mkdir -p /tmp/duckpeer && cp ../shared/peers/transform/peers.package.json /tmp/duckpeer/package.json \
@@ -21,7 +22,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as census from '../columns/census.ts';
 import { transformFiles, type StageProfile, type TransformResult } from '../src/data/parallel-transform.ts';
@@ -34,7 +35,9 @@ const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const RUNS = option('runs', 5);
+const RUNS = option('runs', Number(process.env.TRANSFORM_BENCH_RUNS ?? 3));
+if (!(Number.isInteger(RUNS) && RUNS >= 1)) throw new Error(`--runs (or TRANSFORM_BENCH_RUNS) must be an integer >= 1, got ${RUNS}`);
+const NO_PEERS = flag('no-peers') || process.env.TRANSFORM_BENCH_PEERS === '0';
 const ROWS = option('rows', 1_000_000);
 const PEERS = fileURLToPath(new URL('../../shared/peers/transform/', import.meta.url));
 const PEER_DIR = process.env.PEER_DIR ?? '/tmp/duckpeer';
@@ -45,10 +48,23 @@ const FOREIGN_MAX = 0.15;
 
 // ---- data ----
 
-if (flag('regen') || !existsSync(CSV) || !existsSync(CLEAN)) {
+if ((flag('regen') || !existsSync(CSV) || !existsSync(CLEAN)) && existsSync(`${PEERS}gen_data.mjs`)) {
   console.log(`making the data: node ${PEERS}gen_data.mjs ${ROWS}`);
-  const made = spawnSync(process.execPath, [`${PEERS}gen_data.mjs`, String(ROWS)], { stdio: 'inherit' });
+  // Its Arrow files need apache-arrow, which this repository has (the DuckDB folder may not be there).
+  const made = spawnSync(process.execPath, [`${PEERS}gen_data.mjs`, String(ROWS)],
+    { stdio: 'inherit', env: { ...process.env, PEER_DIR: fileURLToPath(new URL('..', import.meta.url)) } });
   if (made.status !== 0) throw new Error('gen_data.mjs failed');
+} else if (flag('regen') || !existsSync(CSV) || !existsSync(CLEAN)) {
+  // No shared peers folder: the same replication of the census rows (", " and "," files), made here.
+  console.log(`making the data from fixtures/census/adult.data.csv (${PEERS}gen_data.mjs is not there)`);
+  const lines = readFileSync(new URL('../fixtures/census/adult.data.csv', import.meta.url), 'utf8').split('\n').filter((l) => l.length > 0);
+  const write = (path: string, rows: string[]) => {
+    const out: string[] = [rows[0]];
+    for (let i = 0; i < ROWS; i++) out.push(rows[1 + (i % (rows.length - 1))]);
+    writeFileSync(path, out.join('\n') + '\n');
+  };
+  write(CSV, lines);
+  write(CLEAN, lines.map((l) => l.split(', ').join(',')));
 } else {
   console.log(`data: ${CSV} and ${CLEAN} exist (--regen remakes them with ${PEERS}gen_data.mjs)`);
 }
@@ -230,20 +246,22 @@ function recordPeer(name: string, lines: PeerLine[] | null, bytes: number): Row 
 let sklearn: Row | null = null;
 let duck1: Row | null = null;
 let duck2: Row | null = null;
-if (flag('no-peers')) {
-  console.log('peers skipped (--no-peers)');
+if (NO_PEERS) {
+  console.log('peers skipped (--no-peers or TRANSFORM_BENCH_PEERS=0)');
 } else {
   console.log('peers (each its own median of 5 runs after a warm-up, noisy runs redone):');
-  const hasSklearn = spawnSync('/usr/bin/python3', ['-c', 'import sklearn, pandas'], { encoding: 'utf8' }).status === 0;
+  const hasScripts = existsSync(`${PEERS}sklearn_peer.py`) && existsSync(`${PEERS}duckdb_peer.mjs`);
+  if (!hasScripts) console.log(`  the peer scripts are not in ${PEERS} (../shared/peers/transform beside this repository)`);
+  const hasSklearn = hasScripts && spawnSync('/usr/bin/python3', ['-c', 'import sklearn, pandas'], { encoding: 'utf8' }).status === 0;
   if (hasSklearn) {
     const env = { ...process.env };
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
     sklearn = recordPeer('pandas + scikit-learn', runPeer('/usr/bin/python3', [`${PEERS}sklearn_peer.py`, '--csv', CSV, '--runs', '5'], env), csvBytes);
   } else {
-    console.log('  pandas + scikit-learn: not installed (apt-get install -y python3-sklearn python3-pandas)');
+    console.log('  pandas + scikit-learn: skipped: install with apt-get install -y python3-sklearn python3-pandas');
   }
-  if (existsSync(`${PEER_DIR}/node_modules/@duckdb/node-api`)) {
+  if (hasScripts && existsSync(`${PEER_DIR}/node_modules/@duckdb/node-api`)) {
     for (const threads of [1, 2]) {
       const row = recordPeer(`DuckDB, ${threads} thread${threads > 1 ? 's' : ''}`,
         runPeer(process.execPath, [`${PEERS}duckdb_peer.mjs`, '--csv', CLEAN, '--threads', String(threads), '--runs', '5'], process.env), cleanBytes);
@@ -251,7 +269,7 @@ if (flag('no-peers')) {
       else duck2 = row;
     }
   } else {
-    console.log(`  DuckDB: not installed (mkdir -p ${PEER_DIR} && cp ${PEERS}peers.package.json ${PEER_DIR}/package.json && (cd ${PEER_DIR} && npm install))`);
+    console.log(`  DuckDB: skipped: install with mkdir -p ${PEER_DIR} && cp ${PEERS}peers.package.json ${PEER_DIR}/package.json && (cd ${PEER_DIR} && npm install)`);
   }
 }
 
