@@ -8,6 +8,8 @@
  *
  * Run: npx tsx bench/census-train.ts [--model wide-deep|linear|dnn|all] [--epochs N] [--batch-size N]
  *      [--seed N] [--backend js|auto|gpu] [--raw] [--json]
+ *      hyperparameters: [--dropout R] [--lr R] [--decay-epochs N] [--decay-rate R] [--schedule exponential|cosine]
+ *      [--ftrl-lr R] [--ftrl-l1 R] [--ftrl-l2 R] [--l2 R (DNN kernels)]
  * Default: all three models, batch 256, seed 0, the js backend:
  * - wide-deep: DNN 100-75-50-25 relu (dropout 0.2) over the 43 dense slots + the 8-wide occupation
  *   embedding, Adam with learning rate 0.003 halving every 2 epochs; plus the linear part over the
@@ -23,7 +25,8 @@ import { parseArgs } from 'node:util';
 import { type FeatureBatch, compile, concatFeatureBatches, readCsv } from '../src/index.ts';
 import { columns, label } from '../columns/census.ts';
 import {
-  Adam, Ftrl, type BackendKind, type Callback, type StepProfile, type WideAndDeep, dnnModel, exponentialDecay, linearModel, wideAndDeepModel,
+  Adam, Ftrl, type BackendKind, type Callback, type LearningRateSchedule, type StepProfile, type WideAndDeep, cosineDecay, dnnModel, exponentialDecay, l2,
+  linearModel, wideAndDeepModel,
 } from '../src/train/index.ts';
 
 const { values: args } = parseArgs({
@@ -41,6 +44,11 @@ const { values: args } = parseArgs({
     'decay-epochs': { type: 'string', default: '2' },
     'decay-rate': { type: 'string', default: '0.5' },
     'ftrl-lr': { type: 'string', default: '0.1' },
+    /** exponential (halving every --decay-epochs) or cosine (Keras CosineDecay from --lr to 0 over all the epochs). */
+    schedule: { type: 'string', default: 'exponential' },
+    'ftrl-l1': { type: 'string', default: '0' },
+    'ftrl-l2': { type: 'string', default: '0' },
+    l2: { type: 'string', default: '0' },
   },
 });
 
@@ -69,18 +77,26 @@ type ModelName = 'wide-deep' | 'linear' | 'dnn';
 const DEFAULT_EPOCHS: Record<ModelName, number> = { 'wide-deep': 6, linear: 10, dnn: 6 };
 const STEPS_PER_EPOCH = Math.ceil(32561 / Number(args['batch-size']));
 
-function build(name: ModelName, seed: number): WideAndDeep {
+function schedule(epochs: number): LearningRateSchedule {
+  const lr = Number(args.lr);
+  if (args.schedule === 'cosine') return cosineDecay({ initialLearningRate: lr, decaySteps: epochs * STEPS_PER_EPOCH });
+  if (args.schedule !== 'exponential') throw new Error(`--schedule: use exponential or cosine, not '${args.schedule}'`);
+  return exponentialDecay({ initialLearningRate: lr, decaySteps: Number(args['decay-epochs']) * STEPS_PER_EPOCH, decayRate: Number(args['decay-rate']) });
+}
+
+function build(name: ModelName, seed: number, epochs: number): WideAndDeep {
+  const kernelL2 = Number(args.l2);
   const dnn = {
     hiddenUnits: [100, 75, 50, 25], dropout: Number(args.dropout), features: { columns, normalize: !args.raw },
-    optimizer: new Adam({
-      learningRate: exponentialDecay({
-        initialLearningRate: Number(args.lr), decaySteps: Number(args['decay-epochs']) * STEPS_PER_EPOCH, decayRate: Number(args['decay-rate']),
-      }),
-    }),
+    kernelRegularizer: kernelL2 > 0 ? l2(kernelL2) : undefined,
+    optimizer: new Adam({ learningRate: schedule(epochs) }),
   };
-  if (name === 'linear') return linearModel({ seed, linear: { optimizer: new Ftrl({ learningRate: 0.2 }) } });
+  const ftrl = (learningRate: number) => new Ftrl({
+    learningRate, l1RegularizationStrength: Number(args['ftrl-l1']), l2RegularizationStrength: Number(args['ftrl-l2']),
+  });
+  if (name === 'linear') return linearModel({ seed, linear: { optimizer: ftrl(0.2) } });
   if (name === 'dnn') return dnnModel({ seed, dnn });
-  return wideAndDeepModel({ seed, linear: { optimizer: new Ftrl({ learningRate: Number(args['ftrl-lr']) }) }, dnn });
+  return wideAndDeepModel({ seed, linear: { optimizer: ftrl(Number(args['ftrl-lr'])) }, dnn });
 }
 
 function phases(p: StepProfile): string {
@@ -97,7 +113,7 @@ function stepMs(p: StepProfile): Record<string, number> {
 
 async function run(name: ModelName, train: Split, test: Split) {
   const epochs = Number(args.epochs ?? DEFAULT_EPOCHS[name]), batchSize = Number(args['batch-size']), seed = Number(args.seed);
-  const model = build(name, seed);
+  const model = build(name, seed, epochs);
   model.compile({ loss: 'binaryCrossentropy', metrics: ['accuracy', 'auc'], backend: args.backend as BackendKind });
   let trainMs = 0, epochStart = 0;
   const timer: Callback = {

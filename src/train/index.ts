@@ -20,7 +20,7 @@ export { Adam, type AdamOptions } from './optimizers/adam.ts';
 export { Ftrl, type FtrlOptions } from './optimizers/ftrl.ts';
 export { createOptimizer, type OptimizerName } from './optimizers/create.ts';
 export {
-  constantLearningRate, exponentialDecay, type ExponentialDecayOptions, type LearningRate, type LearningRateSchedule,
+  constantLearningRate, exponentialDecay, cosineDecay, type ExponentialDecayOptions, type CosineDecayOptions, type LearningRate, type LearningRateSchedule,
 } from './optimizers/schedules.ts';
 export { createLoss, type Loss, type LossName } from './losses.ts';
 export { Mean, type Metric } from './metrics/metric.ts';

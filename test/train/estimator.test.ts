@@ -9,6 +9,7 @@ import type { Model } from '../../src/train/model/model.ts';
 import { wideAndDeepModel } from '../../src/train/model/wide-and-deep.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
 import { Ftrl } from '../../src/train/optimizers/ftrl.ts';
+import { type LearningRate, cosineDecay } from '../../src/train/optimizers/schedules.ts';
 import { Random } from '../../src/train/random.ts';
 import { featureBatch, ragged } from './train-helpers.ts';
 
@@ -36,7 +37,7 @@ afterEach(async () => {
 });
 
 /** A custom modelFn: wide & deep with dropout (so generator state matters), Adam + FTRL. */
-function estimator(modelDir: string, extra: Partial<ConstructorParameters<typeof RunConfig>[0]> = {}) {
+function estimator(modelDir: string, extra: Partial<ConstructorParameters<typeof RunConfig>[0]> = {}, learningRate: LearningRate = 0.02) {
   let model: Model | null = null;
   const head = classificationHead(2);
   return new Estimator({
@@ -45,7 +46,7 @@ function estimator(modelDir: string, extra: Partial<ConstructorParameters<typeof
       if (model === null) {
         model = wideAndDeepModel({
           seed: config.randomSeed, linear: { optimizer: new Ftrl({ learningRate: 0.3 }) },
-          dnn: { hiddenUnits: [16, 8], dropout: 0.3, optimizer: new Adam({ learningRate: 0.02 }) },
+          dnn: { hiddenUnits: [16, 8], dropout: 0.3, optimizer: new Adam({ learningRate }) },
         });
         model.compile({ loss: 'binaryCrossentropy' });
       }
@@ -57,6 +58,22 @@ function estimator(modelDir: string, extra: Partial<ConstructorParameters<typeof
 const fromStep = (list: InputBatch[]) => ({ globalStep }: { globalStep: number }) => list.slice(globalStep);
 
 describe('Estimator', () => {
+  it('with a cosine schedule and warmup, N + N steps resumed = 2N straight: the schedule follows the restored step count', async () => {
+    const schedule = () => cosineDecay({ initialLearningRate: 0.001, warmupTarget: 0.03, warmupSteps: 6, decaySteps: 18 });
+    const straightDir = await tempDir(), resumedDir = await tempDir();
+    const straight = estimator(straightDir, {}, schedule());
+    await straight.train(fromStep(batches), { steps: 24 });
+    await estimator(resumedDir, {}, schedule()).train(fromStep(batches), { steps: 12 });
+    const resumed = estimator(resumedDir, {}, schedule());
+    await resumed.train(fromStep(batches), { maxSteps: 24 });
+    const a = straight.model!.getWeights(), b = resumed.model!.getWeights();
+    for (let i = 0; i < a.length; i++) expect(Array.from(b[i].values), a[i].name).toEqual(Array.from(a[i].values));
+    const adam = resumed.model!.optimizers[0].optimizer;
+    expect(adam.iterations).toBe(24);
+    expect(adam.currentLearningRate()).toBe(0); // past warmup + decay: 0.03 · ½(1 + cos π)
+    expect(adam.schedule.at(15)).toBeCloseTo(0.015, 15); // the cosine's midpoint, 9 steps after the warmup
+  });
+
   it('train N steps, stop, resume N more = the same weights as 2N steps straight', async () => {
     const straightDir = await tempDir(), resumedDir = await tempDir();
     const straight = estimator(straightDir);

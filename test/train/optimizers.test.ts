@@ -8,7 +8,7 @@ import { Adam } from '../../src/train/optimizers/adam.ts';
 import { createOptimizer } from '../../src/train/optimizers/create.ts';
 import { Ftrl } from '../../src/train/optimizers/ftrl.ts';
 import type { Optimizer } from '../../src/train/optimizers/optimizer.ts';
-import { constantLearningRate, exponentialDecay } from '../../src/train/optimizers/schedules.ts';
+import { constantLearningRate, cosineDecay, exponentialDecay } from '../../src/train/optimizers/schedules.ts';
 import { SGD } from '../../src/train/optimizers/sgd.ts';
 import { Parameter } from '../../src/train/parameter.ts';
 
@@ -138,6 +138,37 @@ describe('learning-rate schedules', () => {
     expect([0, 9, 10, 19, 20].map((s) => stairs.at(s))).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
     expect(constantLearningRate(0.3).at(1000)).toBe(0.3);
     expect(() => exponentialDecay({ initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5 })).toThrow(/decaySteps/);
+  });
+
+  it('cosine decay: Keras CosineDecay values, floor alpha, held after decaySteps', () => {
+    // lr0 · ½(1 + cos(π·s/100)): s = 25 → 0.05·(1 + √½), s = 75 → 0.05·(1 − √½)
+    const plain = cosineDecay({ initialLearningRate: 0.1, decaySteps: 100 });
+    const want = [0.1, 0.085355339059327376, 0.05, 0.014644660940672624, 0, 0];
+    [0, 25, 50, 75, 100, 150].forEach((s, i) => expect(plain.at(s), `step ${s}`).toBeCloseTo(want[i], 14));
+    // alpha 0.1: lr0 · (0.9 · ½(1 + cos) + 0.1): 0.1 at 0, 0.055 at 50, 0.01 from 100 on
+    const floored = cosineDecay({ initialLearningRate: 0.1, decaySteps: 100, alpha: 0.1 });
+    [[0, 0.1], [50, 0.055], [100, 0.01], [1000, 0.01]].forEach(([s, w]) => expect(floored.at(s), `step ${s}`).toBeCloseTo(w, 14));
+    expect(plain.config).toEqual({ kind: 'cosineDecay', initialLearningRate: 0.1, decaySteps: 100, alpha: 0, warmupTarget: null, warmupSteps: 0 });
+  });
+
+  it('cosine decay with a linear warmup (TF ≥ 2.13): initial → target over warmupSteps, then the cosine from the target', () => {
+    const s = cosineDecay({ initialLearningRate: 0, warmupTarget: 0.1, warmupSteps: 10, decaySteps: 100 });
+    // warmup 0, 0.05 at 5, 0.1 at 10; then 0.1·½(1 + cos(π·(step − 10)/100)): 0.05 at 60, 0 at 110 and after
+    const want = [0, 0.01, 0.05, 0.1, 0.085355339059327376, 0.05, 0, 0];
+    [0, 1, 5, 10, 35, 60, 110, 500].forEach((step, i) => expect(s.at(step), `step ${step}`).toBeCloseTo(want[i], 14));
+    const fromNonZero = cosineDecay({ initialLearningRate: 0.02, warmupTarget: 0.1, warmupSteps: 4, decaySteps: 10 });
+    expect([0, 1, 2, 3, 4].map((step) => fromNonZero.at(step))).toEqual([0.02, 0.04, 0.06, 0.08, 0.1].map((w) => expect.closeTo(w, 14)));
+    expect(() => cosineDecay({ initialLearningRate: 0.1, decaySteps: 0 })).toThrow(/decaySteps/);
+    expect(() => cosineDecay({ initialLearningRate: 0.1, decaySteps: 10, warmupSteps: 5 })).toThrow(/warmupTarget/);
+    expect(() => cosineDecay({ initialLearningRate: 0, decaySteps: 10 })).toThrow(/learning rate/);
+    expect(() => cosineDecay({ initialLearningRate: 0.1, decaySteps: 10, alpha: 2 })).toThrow(/alpha/);
+  });
+
+  it('cosine decay drives SGD by its step count', () => {
+    // decaySteps 2: lr 0.1, 0.05, 0 → 1 − 0.05 = 0.95; + 0.05·0.2 = 0.96; unchanged 0.96
+    const sgd = new SGD({ learningRate: cosineDecay({ initialLearningRate: 0.1, decaySteps: 2 }) });
+    expectSteps(steps(sgd), [0.95, 0.96, 0.96]);
+    expect(sgd.getConfig().learningRate).toMatchObject({ kind: 'cosineDecay', decaySteps: 2 });
   });
 
   it('drive the optimizer by its step count', () => {
