@@ -7,9 +7,13 @@ import { RowSpans } from '../io/csv/row-spans.ts';
 import { TOKENIZE, type TokenizerCursor, tokenizeRows } from '../io/csv/tokenizer.ts';
 import { fromConfig } from '../spec/config.ts';
 import { DataError } from '../spec/errors.ts';
+import { concatFeatureBatches, type FeatureBatch } from '../tensor/feature-batch.ts';
 import { compile, type FeatureGraph, type OutputAllocator } from '../tensor/feature-graph.ts';
 import { type BadLabel, LabelReader } from './labels.ts';
 import type { ChunkOutcome, ChunkTask, ChunkTimings, RejectRecord, TransformInit, WireBatch } from './messages.ts';
+
+/** Below this many rows a range with a bad row is retried on each side of it rather than halved. */
+const SPLIT_ROWS = 256;
 
 /** Rows tokenized per run, as the CSV reader does: the spans stay small and in cache. */
 export const RUN_ROWS = 8192;
@@ -251,20 +255,38 @@ export class ChunkTransformer {
     const t1 = this.timings ? performance.now() : 0;
     if (this.timings) this.timings.labels += t1 - t0;
     const options = { sparse: this.init.sparse, reuseBuffers: this.init.reuseBuffers, ...(this.allocate ? { allocate: this.allocate } : {}) };
-    for (;;) {
-      const kept = keep === null ? null : keptRows(keep);
-      const table = kept === null ? new Table(batches) : keptTable(batches, keep!);
-      if (table.numRows === 0) break;
+    // The rows to transform (all, or those whose label was good), as indexes [0, count) into `rows`.
+    const rows = keep === null ? null : keptRows(keep);
+    const count = rows === null ? numRows : rows.length;
+    const pieces: FeatureBatch[] = [];
+    let failed = false;
+    // A transform error is per call but names its row: that row is rejected and both sides transformed again,
+    // large sides in halves, so k bad rows cost O(k log n) calls, not k calls over the whole chunk.
+    const attempt = (a: number, b: number): void => {
+      if (a >= b) return;
       try {
-        const result = this.graph.transform(table, options);
-        outcome.batch = { numRows: result.numRows, dense: result.dense.values, sparse: result.sparse } as WireBatch;
-        break;
+        // After a failure the pieces are kept together: none may be a reused buffer.
+        pieces.push(this.graph.transform(tableOfRows(batches, rows, a, b), failed ? { ...options, reuseBuffers: false } : options));
       } catch (err) {
-        if (!(err instanceof DataError)) throw err;
-        const original = kept === null ? err.row : kept[err.row];
-        drop(original, { kind: 'data', line: this.origins.lines[original], column: err.column, row: err.row, batchRow: original,
+        if (!(err instanceof DataError) || !(err.row >= 0 && err.row < b - a)) throw err;
+        failed = true;
+        const at = a + err.row, original = rows === null ? at : rows[at];
+        drop(original, { kind: 'data', line: this.origins.lines[original], column: err.column, row: at, batchRow: original,
           reason: err.message.replace(/^column '[^']*', row \d+: /, ''), ...this.recordOf(batches, original) });
+        split(a, at);
+        split(at + 1, b);
       }
+    };
+    const split = (a: number, b: number): void => {
+      if (b - a <= SPLIT_ROWS) return attempt(a, b);
+      const mid = a + ((b - a) >> 1);
+      attempt(a, mid);
+      attempt(mid, b);
+    };
+    attempt(0, count);
+    if (pieces.length > 0) {
+      const result = pieces.length === 1 ? pieces[0] : concatFeatureBatches(pieces);
+      outcome.batch = { numRows: result.numRows, dense: result.dense.values, sparse: result.sparse } as WireBatch;
     }
     if (this.timings) this.timings.transform += performance.now() - t1;
     if (labels !== null && outcome.batch !== null) {
@@ -317,19 +339,30 @@ function keptRows(keep: Uint8Array): Int32Array {
   return Int32Array.from(rows);
 }
 
-/** The kept rows of the batches as zero-copy slices. */
-function keptTable(batches: readonly RecordBatch[], keep: Uint8Array): Table {
+/** Rows `[a, b)` of `rows` (indexes into the batches' rows, ascending; null: every row) as zero-copy slices. */
+function tableOfRows(batches: readonly RecordBatch[], rows: Int32Array | null, a: number, b: number): Table {
   const slices: RecordBatch[] = [];
-  let base = 0;
-  for (const batch of batches) {
-    let i = 0;
-    while (i < batch.numRows) {
-      while (i < batch.numRows && keep[base + i] === 0) i++;
-      const from = i;
-      while (i < batch.numRows && keep[base + i] === 1) i++;
-      if (i > from) slices.push(batch.slice(from, i));
+  const addRun = (lo: number, hi: number): void => { // rows [lo, hi) of the batches
+    let base = 0;
+    for (const batch of batches) {
+      const end = base + batch.numRows;
+      if (hi > base && lo < end) {
+        const from = Math.max(lo, base) - base, to = Math.min(hi, end) - base;
+        slices.push(from === 0 && to === batch.numRows ? batch : batch.slice(from, to));
+      }
+      base = end;
     }
-    base += batch.numRows;
+  };
+  if (rows === null) {
+    addRun(a, b);
+  } else {
+    for (let i = a; i < b;) {
+      const lo = rows[i++];
+      let hi = lo + 1;
+      while (i < b && rows[i] === hi) { hi++; i++; }
+      addRun(lo, hi);
+    }
   }
   return slices.length === 0 ? new Table(batches[0].schema) : new Table(slices);
 }
+
