@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Float64, Table, Utf8, type Vector, vectorFromArray } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deep, label, wide } from '../../columns/census.ts';
+import { Dataset } from '../../src/data/dataset/index.ts';
 import { DNNClassifier, DNNLinearCombinedClassifier, LinearClassifier, LinearRegressor } from '../../src/train/estimator/index.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
 
@@ -69,6 +70,31 @@ describe('canned estimators on census', () => {
       n++;
     }
     expect(n).toBe(10);
+  });
+
+  it('normalize: true over a Dataset of several batches takes the statistics of all rows (a streaming pre-pass)', async () => {
+    const make = async () => new DNNClassifier({
+      schema: train.table.schema, config: { modelDir: await tempDir(), logStepCountSteps: 0 }, featureColumns: deep, hiddenUnits: [4], normalize: true,
+    });
+    const stats = (est: DNNClassifier) => Object.fromEntries(est.model!.getWeights().filter((w) => /\/(mean|inv_std)$/.test(w.name)).map((w) => [w.name, w.values]));
+    // All 3,000 rows in one batch: the in-memory statistics.
+    const whole = await make();
+    await whole.train(() => [{ features: train.table, labels: train.labels }], { steps: 1 });
+    // The same rows as a Dataset of 30 batches of 100.
+    const streamed = await make();
+    const dataset = Dataset.fromBatches(() => trainBatches.map((b) => ({ features: streamed.graph.transform(b.features, { sparse: 'all' }), labels: b.labels })));
+    expect(dataset.endless).toBe(false);
+    await streamed.train(() => dataset, { steps: 1 });
+    // A one-shot iterable keeps the first batch's statistics.
+    const firstOnly = await make();
+    await firstOnly.train(() => trainBatches, { steps: 1 });
+    const [a, b, c] = [stats(whole), stats(streamed), stats(firstOnly)];
+    expect(Object.keys(a).sort()).toEqual(['dnn/input/inv_std', 'dnn/input/mean']);
+    for (const name of Object.keys(a)) {
+      // float64 moments of the same rows, stored as float32: equal within float32 rounding.
+      for (let j = 0; j < a[name].length; j++) expect(Math.abs(b[name][j] - a[name][j]), `${name}[${j}]`).toBeLessThanOrEqual(1e-6 * Math.abs(a[name][j]) + 1e-12);
+    }
+    expect(Array.from(c['dnn/input/mean'])).not.toEqual(Array.from(a['dnn/input/mean']));
   });
 
   it('labels out of range for nClasses are refused; a regressor trains on numbers', async () => {

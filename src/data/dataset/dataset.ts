@@ -157,6 +157,16 @@ export class Dataset<T = DatasetExample> implements AsyncIterable<T> {
     return new Dataset<T>({ op: 'take', input: this.node, count });
   }
 
+  /** Whether a pass never ends: a `repeat()` forever not cut by a `take` (a statistics pre-pass cannot run over it). */
+  get endless(): boolean {
+    let limited = false;
+    for (let node: Node | null = this.node; node !== null; node = 'input' in node ? node.input : null) {
+      if (node.op === 'take') limited = true;
+      if (node.op === 'repeat' && node.count === Infinity && !limited) return true;
+    }
+    return false;
+  }
+
   /** A fresh pass over the elements. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     yield* run(this.node) as AsyncIterable<T>;

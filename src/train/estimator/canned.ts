@@ -34,7 +34,12 @@ export interface CannedOptions {
   dnnHiddenUnits?: readonly number[];
   dnnActivation?: Activation;
   dnnDropout?: number;
-  /** Standardize numeric inputs of the DNN (statistics from the first training batch). Default false. */
+  /**
+   * Standardize numeric inputs of the DNN. Default false. The statistics come from the data `train` first sees
+   * (a checkpoint's win): over ALL rows when its inputFn returns a re-iterable Dataset (one streaming pre-pass),
+   * but from the FIRST batch only when it returns a one-shot iterable (an array of batches, a generator). Prefer a
+   * Dataset, or fitted 'zscore' normalizers in the columns (`fcol fit`), which need no statistics at training time.
+   */
   normalize?: boolean;
 }
 

@@ -21,6 +21,7 @@ import type { RecordBatch, Table } from 'apache-arrow';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
 import { latestCheckpoint, readCheckpoint, readCheckpointHeader, restoreModelState, saveModelCheckpoint } from '../checkpoint/checkpoint.ts';
 import { type Hook, CheckpointSaverHook, LoggingHook, RunContext, type RunValues, SummarySaverHook, callHooks, writeSummaries } from '../hooks/hooks.ts';
+import { isReiterable } from '../data/stream.ts';
 import type { Model } from '../model/model.ts';
 
 export const ModeKeys = { TRAIN: 'train', EVAL: 'eval', PREDICT: 'infer' } as const;
@@ -112,6 +113,16 @@ export interface InputContext {
   globalStep: number;
 }
 
+/**
+ * The input of `train`, `evaluate` and `predict`, called once per call with where training stands.
+ *
+ * Normalization statistics (a model with `normalize: true` over unfitted numeric slots): when training a fresh
+ * model (no checkpoint) and the result is re-iterable (a data.Dataset: each `for await` a fresh pass), the
+ * estimator first makes one full streaming pass over it and takes the statistics of all its rows (as
+ * `Model.fit` over a Dataset does). Any other iterable, and a Dataset that repeats forever (`repeat()`: its
+ * pass never ends), is read once, so the statistics come from its FIRST batch only: for statistics of the whole data, return a Dataset, or fit 'zscore' normalizers in the columns
+ * (`fcol fit`, `normalizer: 'zscore'`) so nothing needs adapting. A checkpoint's statistics always win.
+ */
 export type InputFn = (context: InputContext) => Iterable<InputBatch> | AsyncIterable<InputBatch> | Promise<Iterable<InputBatch> | AsyncIterable<InputBatch>>;
 
 export interface TrainOptions {
@@ -253,6 +264,38 @@ export class Estimator<P = Record<string, unknown>> {
     }
   }
 
+  /**
+   * The streaming pre-pass of a fresh model's training over a re-iterable input: the first batch gives the model
+   * (modelFn) and builds it; when it needs normalization statistics, they are accumulated over the whole pass
+   * (Model.adaptStream), else reading stops there. A later `load` then keeps these statistics.
+   */
+  private async adaptOnePass(source: AsyncIterable<InputBatch>): Promise<void> {
+    const iterator = source[Symbol.asyncIterator]();
+    let index = 0;
+    const unpacked = async function* (this: Estimator<P>): AsyncGenerator<FeatureBatch> {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        const { features, labels } = this.unpack(next.value, true, `train (statistics pass, batch ${++index})`);
+        if (features.numRows === 0) continue;
+        if (this.model === null) await this.spec(features, labels, ModeKeys.TRAIN);
+        yield features;
+      }
+    }.call(this);
+    try {
+      const first = await unpacked.next();
+      if (first.done) throw new Error('train: the inputFn yielded no batches (an empty dataset); check the input files and filters');
+      const rest = async function* (): AsyncGenerator<FeatureBatch> {
+        yield first.value;
+        yield* unpacked;
+      };
+      await this.model!.adaptStream(rest(), 'train');
+    } finally {
+      await unpacked.return(undefined);
+      await iterator.return?.(undefined);
+    }
+  }
+
   /** Trains from the latest checkpoint for `steps` more steps, or up to `maxSteps`, or until the input ends or a hook stops it. */
   async train(inputFn: InputFn, options: TrainOptions = {}): Promise<this> {
     const { steps, maxSteps } = options;
@@ -263,7 +306,12 @@ export class Estimator<P = Record<string, unknown>> {
     const stopAt = steps !== undefined ? step + steps : maxSteps ?? Infinity;
     if (step >= stopAt) return this;
 
-    const iterator = iterate(await inputFn({ mode: ModeKeys.TRAIN, globalStep: step }));
+    const source = await inputFn({ mode: ModeKeys.TRAIN, globalStep: step });
+    // A fresh model over a re-iterable input (a Dataset): normalization statistics from one full pass first.
+    if (!this.trainingReady && this.liveStep === null && isReiterable(source) && !(source as { endless?: boolean }).endless && (await latestCheckpoint(this.modelDir)) === null) {
+      await this.adaptOnePass(source);
+    }
+    const iterator = iterate(source);
     let next = await iterator.next();
     if (next.done) throw new Error('train: the inputFn yielded no batches (an empty dataset); check the input files and filters');
     const first = this.unpack(next.value, true, `train (global step ${step})`);

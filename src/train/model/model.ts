@@ -450,19 +450,32 @@ export abstract class Model {
     return labelWidth;
   }
 
+  /**
+   * Normalization statistics from one pass over a stream of batches (FeatureBatches or `{features, labels}`), when
+   * the model needs them: builds on the first batch with rows, then accumulates the dense block's moments batch by
+   * batch (nothing kept), as `fit`'s pre-pass over a Dataset. The result equals the statistics of all the rows at
+   * once up to float64 rounding. Returns false, having read one batch at most, when the model needs no statistics
+   * (no normalizing layer, or statistics already set or restored from a checkpoint).
+   */
+  async adaptStream(data: AsyncIterable<unknown> | Iterable<unknown>, what = 'adapt data'): Promise<boolean> {
+    return this.adaptToStream(data, undefined, what);
+  }
+
   /** Normalization statistics over one pass of the stream (or its first `limit` batches), without keeping it. */
-  private async adaptToStream(data: ReiterableInput, limit: number | undefined): Promise<void> {
+  private async adaptToStream(data: AsyncIterable<unknown> | Iterable<unknown>, limit: number | undefined, what = 'fit data'): Promise<boolean> {
     const moments = new MomentsAccumulator();
     let i = 0;
     for await (const raw of data) {
-      const { features } = unpackStreamed(raw, false, 'fit data', i);
+      const { features } = unpackStreamed(raw, false, what, i);
       if (!this.built && features.numRows > 0) this.buildNetwork(features, this.initRandom);
+      if (this.built && !this.needsAdaptation()) return false;
       moments.add(features);
       if (limit !== undefined && ++i >= limit) break;
     }
     const result = moments.result();
-    if (result === null) throw new Error('fit data: no rows (an empty dataset)');
+    if (result === null) throw new Error(`${what}: no rows (an empty dataset)`);
     this.adaptToMoments(result);
+    return true;
   }
 
   /** Loss and metrics over a stream, batch by batch as it comes. */
