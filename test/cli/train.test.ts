@@ -70,8 +70,13 @@ describe('fcol train → evaluate → predict (binary, census slice)', () => {
     const dir = join(tempDir(), 'm');
     const args = ['train', 'columns/census.ts', CENSUS, '--model', 'linear', '--batch-size', '25', '--model-dir', dir, '--json', ...CENSUS_LABEL];
     expect(jsonOf(await fcolInProcess([...args, '--steps', '3']))).toMatchObject({ steps: 3, stepsThisRun: 3 });
-    expect(jsonOf(await fcolInProcess([...args, '--steps', '5']))).toMatchObject({ steps: 5, stepsThisRun: 2 });
+    const resumed = jsonOf(await fcolInProcess([...args, '--steps', '5']));
+    expect(resumed).toMatchObject({ steps: 5, stepsThisRun: 2 });
     expect(jsonOf(await fcolInProcess([...args, '--steps', '5']))).toMatchObject({ steps: 5, stepsThisRun: 0 });
+    // The resumed run continues the data stream (4 batches an epoch: steps 4-5 are epoch 2): 3 + 2 steps = 5 straight.
+    const straightDir = join(tempDir(), 'straight');
+    const straight = jsonOf(await fcolInProcess([...args.map((a) => (a === dir ? straightDir : a)), '--steps', '5']));
+    expect([straight.loss, straight.accuracy]).toEqual([resumed.loss, resumed.accuracy]);
     const other = await fcolInProcess([...args, '--steps', '6', '--seed', '1']);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/holds a model trained with --seed 0, not 1: use a new --model-dir, or train with the settings it was made with/);

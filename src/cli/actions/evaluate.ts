@@ -1,7 +1,8 @@
 import type { BackendKind } from '../../train/backend/select.ts';
 import { int, type Io } from '../io.ts';
 import { buildEstimator, type CliEstimator } from '../model/estimator.ts';
-import { type Examples, type ReadFlags, readExamples, sequentialInput } from '../model/examples.ts';
+import { Dataset } from '../../data/dataset/dataset.ts';
+import { type ExampleFiles, newCounts, openExamples, type ReadFlags, sequentialInput } from '../model/examples.ts';
 import { describeLabel, metaColumns, type ModelMeta, requireModelMeta } from '../model/model-dir.ts';
 import { asModuleLabel, coreStep, metricsText, orderedMetrics } from '../model/run.ts';
 
@@ -32,9 +33,9 @@ export async function openModel(modelDir: string, backend: string): Promise<{ me
   return { meta, built, columns };
 }
 
-/** Reads data files with the model dir's columns, hash and (when `withLabel`) label: no skew from training. */
-export async function readForModel(meta: ModelMeta, columns: ReturnType<typeof metaColumns>, data: string[], flags: ReadFlags, withLabel: boolean, what: string): Promise<Examples> {
-  return readExamples(data, {
+/** Opens data files with the model dir's columns, hash and (when `withLabel`) label: no skew from training. */
+export async function openForModel(meta: ModelMeta, columns: ReturnType<typeof metaColumns>, data: string[], flags: ReadFlags, withLabel: boolean, what: string): Promise<ExampleFiles> {
+  return openExamples(data, {
     columns, hash: meta.hash, label: withLabel ? { module: asModuleLabel(meta.label), flags: {} } : null, requireLabel: withLabel, flags, what,
   });
 }
@@ -43,8 +44,10 @@ export async function readForModel(meta: ModelMeta, columns: ReturnType<typeof m
 export async function evaluate(modelDir: string, data: string[], flags: ModelReadFlags, io: Io): Promise<EvaluateSummary> {
   const started = performance.now();
   const { meta, built, columns } = await openModel(modelDir, flags.backend);
-  const examples = await readForModel(meta, columns, data, flags, true, 'evaluation data');
-  const result = await coreStep(modelDir, () => built.estimator.evaluate(sequentialInput(examples), { name: 'evaluate' }));
+  const files = await openForModel(meta, columns, data, flags, true, 'evaluation data');
+  const counts = newCounts();
+  const result = await coreStep(modelDir, () => built.estimator.evaluate(sequentialInput(Dataset.fromBatches(() => files.pass(counts))), { name: 'evaluate' }));
+  const examples = { numRows: counts.rows, rowsRejected: counts.rowsRejected };
   const metrics = orderedMetrics(result);
   const summary: EvaluateSummary = {
     command: 'evaluate', ...metrics, loss: metrics.loss, steps: result.globalStep, rows: examples.numRows, rowsRejected: examples.rowsRejected,

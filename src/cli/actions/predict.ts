@@ -2,11 +2,12 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { int, type Io, megabytes } from '../io.ts';
-import { sequentialInput } from '../model/examples.ts';
+import { Dataset } from '../../data/dataset/dataset.ts';
+import { newCounts, sequentialInput } from '../model/examples.ts';
 import { classNames } from '../model/model-dir.ts';
 import { coreStep } from '../model/run.ts';
 import { checkOutputPath } from '../output-path.ts';
-import { type ModelReadFlags, openModel, readForModel } from './evaluate.ts';
+import { type ModelReadFlags, openForModel, openModel } from './evaluate.ts';
 
 export interface PredictFlags extends ModelReadFlags {
   output: string;
@@ -38,7 +39,19 @@ export async function predict(modelDir: string, data: string[], flags: PredictFl
   const format = flags.format ?? formatOf(flags.output);
   const { meta, built, columns } = await openModel(modelDir, flags.backend);
   await checkOutputPath(flags.output);
-  const examples = await readForModel(meta, columns, data, flags, false, 'data to predict');
+  const files = await openForModel(meta, columns, data, flags, false, 'data to predict');
+  // Rows stream through in input order: each batch's row numbers queue up as the reader passes them.
+  const counts = newCounts();
+  const numbers: Int32Array[] = [];
+  let numberAt = 0;
+  const nextRowNumber = (): number => {
+    while (numberAt >= numbers[0].length) {
+      numbers.shift();
+      numberAt = 0;
+    }
+    return numbers[0][numberAt++];
+  };
+  const rows = Dataset.fromBatches(() => files.pass(counts, (n) => numbers.push(n)));
   const names = classNames(meta.label);
   const kind = meta.label.kind;
   const header = kind === 'regression' ? ['row', 'prediction']
@@ -58,8 +71,9 @@ export async function predict(modelDir: string, data: string[], flags: PredictFl
   try {
     if (format === 'csv') buffer.push(header.map(csvField).join(',') + '\n');
     await coreStep(modelDir, async () => {
-      for await (const p of built.estimator.predict(sequentialInput(examples))) {
-        const rowNumber = examples.rowNumbers[row++];
+      for await (const p of built.estimator.predict(sequentialInput(rows))) {
+        const rowNumber = nextRowNumber();
+        row++;
         const classId = p.classIds?.[0];
         let record: Record<string, unknown>;
         if (kind === 'regression') record = { row: rowNumber, prediction: p.predictions[0] };
@@ -83,12 +97,12 @@ export async function predict(modelDir: string, data: string[], flags: PredictFl
     throw err;
   }
   const summary: PredictSummary = {
-    command: 'predict', rows: row, rowsIn: examples.rowsIn, rowsRejected: examples.rowsRejected, steps: await built.estimator.globalStep(),
+    command: 'predict', rows: row, rowsIn: counts.rowsIn, rowsRejected: counts.rowsRejected, steps: await built.estimator.globalStep(),
     output: flags.output, format, bytes, seconds: (performance.now() - started) / 1000, modelDir, columns: header,
   };
   if (flags.json) io.out(JSON.stringify(summary) + '\n');
   else if (!flags.quiet) {
-    io.out(`predict: ${int(row)} rows${examples.rowsRejected > 0 ? ` (${int(examples.rowsRejected)} rejected)` : ''} with ${meta.model} at step ${int(summary.steps)}; ` +
+    io.out(`predict: ${int(row)} rows${counts.rowsRejected > 0 ? ` (${int(counts.rowsRejected)} rejected)` : ''} with ${meta.model} at step ${int(summary.steps)}; ` +
       `wrote ${flags.output} (${format}, ${megabytes(bytes)}): ${header.join(', ')}\n`);
   }
   return summary;

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { toConfig } from '../../index.ts';
+import { latestCheckpoint } from '../../train/checkpoint/checkpoint.ts';
 import { hashMode } from '../options.ts';
 import type { BackendKind } from '../../train/backend/select.ts';
 import type { EvalResult } from '../../train/estimator/estimator.ts';
@@ -10,7 +11,9 @@ import { loadColumns, requireFittedColumns } from '../load-columns.ts';
 import {
   buildEstimator, DEFAULT_HIDDEN, DEFAULTS,
 } from '../model/estimator.ts';
-import { type Examples, readExamples, sequentialInput, stepsPerEpoch, trainInput } from '../model/examples.ts';
+import {
+  DEFAULT_SHUFFLE_BUFFER, examplesDataset, openExamples, type PassCounts, scanExamples, sequentialInput, stepsPerEpoch, trainInput,
+} from '../model/examples.ts';
 import { checkSameModel, describeLabel, type Hyperparameters, type ModelKind, type ModelMeta, newMeta, readModelMeta, writeModelMeta } from '../model/model-dir.ts';
 import { asModuleLabel, coreStep, metricsText, orderedMetrics } from '../model/run.ts';
 import { TrainProgress } from '../model/train-progress.ts';
@@ -32,6 +35,7 @@ export interface TrainFlags extends ModelReadFlags, LabelFlags {
   eval?: string;
   hash: string;
   summarySteps?: number;
+  shuffleBuffer?: number;
 }
 
 /** What --json prints: the final evaluation's metrics by name, then the run. */
@@ -89,19 +93,26 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
     checkSameModel(flags.modelDir, existing, { ...existing, model: kind, columns: toConfig(loaded.columns), hash, hyper: hyperOf(existing.hyper.linearDense) });
   }
 
-  const trainData = await readExamples(data, {
+  // One counting pass over each file first: rows, bad rows and an empty file are found before training starts.
+  const bufferRows = flags.shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER;
+  const trainFiles = await openExamples(data, {
     columns: loaded.columns, hash, label: { module: loaded.label, flags }, requireLabel: true, flags, what: 'training data',
   });
-  const label = trainData.label!;
+  const label = trainFiles.label!;
   if (label.kind === 'classes' && label.vocabulary.length < 2) throw new UsageError(`--label-vocabulary ${label.vocabulary.join(',')}: a classifier needs at least 2 classes`);
-  const evalData = flags.eval === undefined ? null : await readExamples([flags.eval], {
+  const evalFiles = flags.eval === undefined ? null : await openExamples([flags.eval], {
     columns: loaded.columns, hash, label: { module: asModuleLabel(label), flags: {} }, requireLabel: true, flags, what: 'evaluation data',
   });
+  const trainScan = await scanExamples(trainFiles, bufferRows);
+  const evalScan = evalFiles === null ? null : await scanExamples(evalFiles, bufferRows);
+  const trainCounts = trainScan.counts;
+  const trainRows = examplesDataset(trainFiles, trainScan);
+  const evalRows = evalFiles === null ? null : examplesDataset(evalFiles, evalScan!);
 
-  const hyper = hyperOf(Object.values(trainData.features.sparse).every((tensor) => tensor.dimension !== null));
+  const hyper = hyperOf(Object.values(trainScan.first.sparse).every((tensor) => tensor.dimension !== null));
   const wanted = newMeta({
     model: kind, columns: toConfig(loaded.columns), hash, label, hyper,
-    stepsPerEpoch: stepsPerEpoch(trainData.numRows, flags.batchSize), trainFiles: trainData.files.map((f) => f.path), trainRows: trainData.numRows,
+    stepsPerEpoch: stepsPerEpoch(trainCounts.rows, flags.batchSize), trainFiles: trainFiles.files.map((f) => f.path), trainRows: trainCounts.rows,
     backend: flags.backend,
   });
   let meta: ModelMeta;
@@ -120,10 +131,10 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
   });
 
   const startStep = await coreStep(flags.modelDir, () => estimator.globalStep());
-  // Builds the network and sets the input statistics from all training rows (a checkpoint, if any, then wins).
-  await coreStep(flags.modelDir, () => model.fit({ features: trainData.features, labels: trainData.labels! }, { epochs: 0 }));
-  const input = trainInput(trainData, meta.hyper.batchSize, meta.hyper.seed, perEpoch);
-  const evalInput = evalData === null ? null : sequentialInput(evalData);
+  // A new model: the input statistics from one streaming pass over all training rows (a checkpoint's win otherwise).
+  if (startStep === 0 && (await latestCheckpoint(flags.modelDir)) === null) await coreStep(flags.modelDir, () => model.adaptStream(trainRows, 'training data'));
+  const input = trainInput(trainRows, { batchSize: meta.hyper.batchSize, seed: meta.hyper.seed, bufferRows, epochSteps: perEpoch });
+  const evalInput = evalRows === null ? null : sequentialInput(evalRows);
   const progress = new TrainProgress(totalSteps, startStep, perEpoch, !quiet);
   let trainMs = 0, trainedRows = 0, step = startStep;
   let lastEval: EvalResult | null = null;
@@ -147,11 +158,11 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
   if (lastEval === null) {
     lastEval = evalInput !== null
       ? await coreStep(flags.modelDir, () => estimator.evaluate(evalInput, { name: 'eval' }))
-      : await coreStep(flags.modelDir, () => estimator.evaluate(sequentialInput(trainData), { name: 'eval_train' }));
+      : await coreStep(flags.modelDir, () => estimator.evaluate(sequentialInput(trainRows), { name: 'eval_train' }));
   }
   const metrics = orderedMetrics(lastEval);
   const seconds = (performance.now() - started) / 1000;
-  const evaluated: Examples = evalData ?? trainData;
+  const evaluated: PassCounts = evalScan?.counts ?? trainCounts;
   const summary: TrainSummary = {
     command: 'train',
     ...metrics,
@@ -165,10 +176,10 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
     modelDir: flags.modelDir,
     model: meta.model,
     label: describeLabel(label),
-    trainRows: trainData.numRows,
-    trainRowsRejected: trainData.rowsRejected,
-    evaluatedOn: evalData === null ? trainData.files.map((f) => f.path).join(', ') : flags.eval!,
-    evalRows: evaluated.numRows,
+    trainRows: trainCounts.rows,
+    trainRowsRejected: trainCounts.rowsRejected,
+    evaluatedOn: evalFiles === null ? trainFiles.files.map((f) => f.path).join(', ') : flags.eval!,
+    evalRows: evaluated.rows,
     parameters: model.countParameters(),
     backend: model.backend?.name ?? flags.backend,
   };

@@ -7,7 +7,8 @@ import { addModelReadOptions, parseHidden, parsePositiveNumber, parseRate, parse
 export function trainCommand(io: Io): Command {
   const command = new Command('train')
     .summary('train a linear, DNN or wide & deep model on the transformed data')
-    .description('Reads and transforms the data with the columns, then trains a model into --model-dir: a linear model over ' +
+    .description('Streams the data through the columns (read and transformed batch by batch, shuffled through a buffer of ' +
+      '--shuffle-buffer rows each epoch; data of at most that many rows is kept transformed after its first pass), then trains a model into --model-dir: a linear model over ' +
       'every categorical column\'s ids, a DNN over the dense block and the embeddings, or both summed (wide & deep). ' +
       'The label comes from the columns module (export label) or --label: --label-positive makes it binary, ' +
       '--label-vocabulary names the classes (any number of them), neither makes it a number (regression).\n\n' +
@@ -26,6 +27,9 @@ export function trainCommand(io: Io): Command {
     .option('--epochs <n>', 'train until this many epochs in all (default 6; 10 for linear)', parsePositiveInt)
     .option('--steps <n>', 'train until this many steps (batches) in all, instead of --epochs', parsePositiveInt)
     .option('--batch-size <n>', 'rows per training step', parsePositiveInt, 256)
+    .option('--shuffle-buffer <rows>', 'rows the training shuffle holds (default 1000000: data up to that many rows is shuffled ' +
+      'whole each epoch; larger data is read through the buffer, uniformly mixed within about that many rows). Memory: about ' +
+      'rows × (4 bytes × dense width + 4 bytes per categorical id + labels), e.g. ~0.5 KB a census row', parsePositiveInt)
     .option('--eval <file>', 'labeled data evaluated after every epoch and at the end')
     .option('--seed <n>', 'seed of weights, dropout and shuffles', parseSeed, 0)
     .option('--learning-rate <rate>', 'Adam learning rate of the DNN part', parsePositiveNumber, 0.003)

@@ -1,42 +1,34 @@
 /**
- * The examples `fcol train`, `evaluate` and `predict` feed the estimator: the data files read and
- * transformed (as `fcol transform` does: any format, bad rows by --on-error, label by LabelReader),
- * held in memory, and the input functions over them. Training input is the one place to switch to a
- * streaming Dataset pipeline later: `trainInput` returns an InputFn, which is all the estimator sees.
+ * The examples `fcol train`, `evaluate` and `predict` feed the estimator, streamed: the data files read and
+ * transformed batch by batch (as `fcol transform` does: any format, bad rows by --on-error, label by
+ * LabelReader), pass after pass, through the Dataset pipeline (shuffle buffer, batches, read-ahead). Nothing has
+ * to fit in memory: the shuffle buffer holds at most --shuffle-buffer rows, and data of no more rows than that
+ * (which the buffer would hold whole anyway) is kept transformed after its first pass instead of being read
+ * again every epoch.
  */
-import { concatFeatureBatches, type FeatureBatch, type FeatureColumn, ReadError } from '../../index.ts';
+import type { ConcatSource } from '../../io/index.ts';
+import { type FeatureBatch, type FeatureColumn, type FeatureGraph, ReadError } from '../../index.ts';
 import type { HashMode } from '../../graph/nodes.ts';
-import { BatchGatherer, identityOrder } from '../../train/data/batch-gatherer.ts';
-import { shuffleInPlace } from '../../train/data/shuffle.ts';
+import { openSource } from '../../io/open-source.ts';
+import { Dataset } from '../../data/dataset/dataset.ts';
+import type { DatasetExample } from '../../data/dataset/types.ts';
 import type { InputFn } from '../../train/estimator/estimator.ts';
 import { streamSeed } from '../../train/model/model.ts';
-import { Random } from '../../train/random.ts';
 import { compileColumns } from '../compile-columns.ts';
-import { closingOnError, type DataFile, dataFiles, openData } from '../data.ts';
+import { closeUnread, closingOnError, type DataFile, dataFiles, openData } from '../data.ts';
 import { BadDataError, RowError, UsageError } from '../errors.ts';
 import { type LabelFlags, LabelReader, type LabelSpec, resolveLabel } from '../label.ts';
 import type { ModuleLabel } from '../load-columns.ts';
-import { DEFAULT_BATCH_SIZE } from '../../io/source.ts';
+import { DEFAULT_BATCH_SIZE, type SourceOptions } from '../../io/index.ts';
 import { type DataFlags, sourceOptions } from '../options.ts';
-
-/** The data flags of train, evaluate and predict (their --batch-size is the model's, not the reader's). */
-export type ReadFlags = Omit<DataFlags, 'batchSize'>;
 import { RejectedRow, safeTransform } from '../safe-transform.ts';
 import { featureUses } from '../spec-fields.ts';
 
-/** Transformed rows in memory, with their labels (as float32: class ids, 0/1, or numbers). */
-export interface Examples {
-  features: FeatureBatch;
-  labels: Float32Array | null;
-  label: LabelSpec | null;
-  numRows: number;
-  /** Rows read (kept + rejected), and rejected by the reader or the transform. */
-  rowsIn: number;
-  rowsRejected: number;
-  /** 1-based position of each kept row among the rows the reader gave (for predictions). */
-  rowNumbers: Int32Array;
-  files: DataFile[];
-}
+/** The data flags of train, evaluate and predict (their --batch-size is the model's, not the reader's). */
+export type ReadFlags = Omit<DataFlags, 'batchSize'>;
+
+/** Default --shuffle-buffer: rows held by the training shuffle (the census, 32,561 rows, is shuffled whole). */
+export const DEFAULT_SHUFFLE_BUFFER = 1_000_000;
 
 export interface ReadExamplesOptions {
   columns: readonly FeatureColumn[];
@@ -48,15 +40,96 @@ export interface ReadExamplesOptions {
   flags: ReadFlags;
   /** What the data is for, in messages: 'training data', 'evaluation data', ... */
   what: string;
-  onBatch?: (rowsIn: number) => void;
 }
 
-/** Reads and transforms every row of `paths` into memory. Errors: as fcol transform, plus an empty dataset. */
-export async function readExamples(paths: readonly string[], options: ReadExamplesOptions): Promise<Examples> {
+/** Rows of one pass: read (kept + rejected), rejected by the reader or the transform, and kept. */
+export interface PassCounts {
+  rowsIn: number;
+  rowsRejected: number;
+  rows: number;
+}
+
+export function newCounts(): PassCounts {
+  return { rowsIn: 0, rowsRejected: 0, rows: 0 };
+}
+
+/**
+ * Data files opened for streaming: checked (files exist, columns compile against the schema, the label
+ * resolves) before any row is transformed; each `pass` reads them again from the start.
+ */
+export class ExampleFiles {
+  /** The source opened for the schema, used by the first pass. */
+  private opened: ConcatSource | null;
+
+  constructor(readonly files: DataFile[], readonly label: LabelSpec | null, private readonly graph: FeatureGraph,
+      private readonly options: SourceOptions, first: ConcatSource, private readonly flags: ReadFlags, private readonly what: string) {
+    this.opened = first;
+  }
+
+  /**
+   * One pass over every row, transformed with ragged ids of every categorical column (sparse 'all'), bad rows
+   * failing with their row number or skipped (--on-error). Adds to `counts` as it goes; `rowNumbers` is told
+   * each yielded batch's rows' 1-based positions among the rows the reader gave. A pass that keeps no row
+   * throws BadDataError (the data is empty).
+   */
+  async *pass(counts: PassCounts = newCounts(), rowNumbers?: (numbers: Int32Array) => void): AsyncGenerator<DatasetExample> {
+    const source = this.opened ?? openSource(this.files.map((f) => f.path), this.options);
+    this.opened = null;
+    const reader = this.label === null ? null : new LabelReader(this.label);
+    const where = this.files.length === 1 ? `${this.files[0].path}: ` : '';
+    const fail = this.flags.onError === 'fail';
+    let rowBase = 0, rows = 0, readerRejected = 0, readerIn = 0;
+    try {
+      for await (const batch of source) {
+        let safe;
+        try {
+          safe = safeTransform(this.graph, batch, reader?.read(batch) ?? null, fail);
+        } catch (err) {
+          if (err instanceof RejectedRow) {
+            const { row, column, reason } = err.rejection;
+            throw new RowError(rowBase + row + 1, column, reason, where);
+          }
+          throw err;
+        }
+        const rejected = new Set(safe.rejected.map((r) => r.row));
+        counts.rowsRejected += rejected.size + source.stats.rowsRejected - readerRejected;
+        counts.rowsIn += source.stats.rowsIn - readerIn;
+        readerRejected = source.stats.rowsRejected;
+        readerIn = source.stats.rowsIn;
+        if (safe.features !== null) {
+          if (rowNumbers !== undefined) {
+            const numbers = new Int32Array(safe.features.numRows);
+            for (let i = 0, k = 0; i < batch.numRows; i++) if (!rejected.has(i)) numbers[k++] = rowBase + i + 1;
+            rowNumbers(numbers);
+          }
+          rows += safe.features.numRows;
+          counts.rows += safe.features.numRows;
+          yield { features: safe.features, labels: safe.labels };
+        }
+        rowBase += batch.numRows;
+      }
+    } finally {
+      await closeUnread(source); // a pass left early (a --steps stop) closes its file
+    }
+    counts.rowsIn += source.stats.rowsIn - readerIn;
+    counts.rowsRejected += source.stats.rowsRejected - readerRejected;
+    if (rows === 0) {
+      const names = this.files.map((f) => f.path).join(', ');
+      const rowsIn = source.stats.rowsIn;
+      throw new BadDataError(rowsIn === 0
+        ? `${names}: no data rows (only a header): the ${this.what} is empty; give a file with rows`
+        : `${names}: all ${rowsIn} rows were rejected (--on-error skip): the ${this.what} is empty; run with --on-error fail to see the first bad row`);
+    }
+  }
+}
+
+/** Opens data files for streaming. Errors: as fcol transform (found before any row is transformed). */
+export async function openExamples(paths: readonly string[], options: ReadExamplesOptions): Promise<ExampleFiles> {
   const { flags } = options;
   if (typeof flags.onError === 'object') throw new UsageError('--on-error quarantine=FILE is for fcol transform; use --on-error skip (or fail) here');
   const files = await dataFiles(paths);
-  const { source, schema } = await openData(files, sourceOptions({ ...flags, batchSize: DEFAULT_BATCH_SIZE }), featureUses(options.columns));
+  const base = sourceOptions({ ...flags, batchSize: DEFAULT_BATCH_SIZE });
+  const { source, schema, overrides } = await openData(files, base, featureUses(options.columns));
   const { graph, label } = await closingOnError(source, async () => {
     if (schema.fields.length === 0) throw new ReadError({ file: files[0].path }, 'the file is empty: no header and no rows');
     const graph = compileColumns(options.columns, schema, options.hash);
@@ -66,54 +139,35 @@ export async function readExamples(paths: readonly string[], options: ReadExampl
     }
     return { graph, label };
   });
-  const reader = label === null ? null : new LabelReader(label);
-  const where = files.length === 1 ? `${files[0].path}: ` : '';
-  const fail = flags.onError === 'fail';
-  const pieces: FeatureBatch[] = [];
-  const labelPieces: (Float32Array | Int32Array)[] = [];
-  const rowNumbers: number[] = [];
-  let rowBase = 0, rejectedByTransform = 0;
-  for await (const batch of source) {
-    let safe;
-    try {
-      safe = safeTransform(graph, batch, reader?.read(batch) ?? null, fail);
-    } catch (err) {
-      if (err instanceof RejectedRow) {
-        const { row, column, reason } = err.rejection;
-        throw new RowError(rowBase + row + 1, column, reason, where);
-      }
-      throw err;
-    }
-    const rejected = new Set(safe.rejected.map((r) => r.row));
-    rejectedByTransform += rejected.size;
-    for (let i = 0; i < batch.numRows; i++) if (!rejected.has(i)) rowNumbers.push(rowBase + i + 1);
-    if (safe.features !== null) {
-      pieces.push(safe.features);
-      if (safe.labels !== null) labelPieces.push(safe.labels);
-    }
-    rowBase += batch.numRows;
-    options.onBatch?.(source.stats.rowsIn);
+  const reopen = Object.keys(overrides).length === 0 ? base : { ...base, types: { ...overrides, ...base.types } };
+  return new ExampleFiles(files, label, graph, reopen, source, flags, options.what);
+}
+
+/** What one counting pass found: the rows, the first batch's features, and every batch when there were few rows. */
+export interface Scanned {
+  counts: PassCounts;
+  first: FeatureBatch;
+  /** The pass's batches when it had at most `keepRows` rows, else null (later passes read the files again). */
+  kept: DatasetExample[] | null;
+}
+
+/** One pass over the data: counts its rows (and finds its bad rows), keeping the batches while they are few. */
+export async function scanExamples(data: ExampleFiles, keepRows: number): Promise<Scanned> {
+  const counts = newCounts();
+  let kept: DatasetExample[] | null = [];
+  let first: FeatureBatch | null = null;
+  for await (const example of data.pass(counts)) {
+    first ??= example.features;
+    if (kept !== null && counts.rows <= keepRows) kept.push(example);
+    else kept = null;
   }
-  const rowsIn = source.stats.rowsIn;
-  const rowsRejected = source.stats.rowsRejected + rejectedByTransform;
-  const numRows = pieces.reduce((n, p) => n + p.numRows, 0);
-  if (numRows === 0) {
-    const names = files.map((f) => f.path).join(', ');
-    throw new BadDataError(rowsIn === 0
-      ? `${names}: no data rows (only a header): the ${options.what} is empty; give a file with rows`
-      : `${names}: all ${rowsIn} rows were rejected (--on-error skip): the ${options.what} is empty; run with --on-error fail to see the first bad row`);
-  }
-  const features = pieces.length === 1 ? pieces[0] : concatFeatureBatches(pieces);
-  let labels: Float32Array | null = null;
-  if (label !== null) {
-    labels = new Float32Array(numRows);
-    let at = 0;
-    for (const part of labelPieces) {
-      labels.set(part, at);
-      at += part.length;
-    }
-  }
-  return { features, labels, label, numRows, rowsIn, rowsRejected, rowNumbers: Int32Array.from(rowNumbers), files };
+  return { counts, first: first!, kept };
+}
+
+/** The rows of a scan as a Dataset: the kept batches, or a fresh pass over the files each time. */
+export function examplesDataset(data: ExampleFiles, scanned: Scanned): Dataset {
+  const kept = scanned.kept;
+  return kept !== null ? Dataset.fromBatches(kept) : Dataset.fromBatches(() => data.pass());
 }
 
 /** Batches per epoch at `batchSize`. */
@@ -121,32 +175,26 @@ export function stepsPerEpoch(rows: number, batchSize: number): number {
   return Math.ceil(rows / batchSize);
 }
 
+/** The shuffle seed of an epoch: a seed fixes every epoch's order, and each epoch's differs. */
+export function epochShuffleSeed(seed: number, epoch: number): number {
+  return streamSeed(seed, 1) * 0x10000 + (epoch % 0x10000);
+}
+
 /**
- * Training input: minibatches of `batchSize` rows, the rows reshuffled every epoch by a generator seeded from
- * `seed` (the order a Model.fit with that seed draws), endless (the estimator stops at its step). Started at a
- * global step (a resumed run), it replays the earlier epochs' shuffles and skips the batches already trained on,
- * so N steps, stop, N more = 2N straight. With `stepsPerEpoch` from an earlier run whose data had another size,
- * epochs are counted as that run did.
+ * Training input: every epoch a pass over `rows` through a shuffle buffer of `bufferRows` rows seeded by
+ * (seed, epoch), in batches of `batchSize`, read ahead; endless (the estimator stops at its step). Started at a
+ * global step (a resumed run), it starts at that step's epoch and skips the batches already trained on, so
+ * N steps, stop, N more = 2N straight. Epochs are counted in `epochSteps` batches (the first run's).
  */
-export function trainInput(data: Examples, batchSize: number, seed: number, epochSteps = stepsPerEpoch(data.numRows, batchSize)): InputFn {
-  if (data.labels === null) throw new Error('trainInput: the examples have no labels');
-  const dataset = { features: data.features, labels: data.labels, numRows: data.numRows };
-  const capacity = Math.min(batchSize, data.numRows);
-  return function* ({ globalStep }) {
-    const order = identityOrder(data.numRows);
-    const random = new Random(streamSeed(seed, 1));
-    const gatherer = new BatchGatherer(dataset, 1, capacity);
-    const perEpoch = stepsPerEpoch(data.numRows, batchSize);
-    // Which epoch and batch the global step is at, counting epochs of `epochSteps` batches.
+export function trainInput(rows: Dataset, options: { batchSize: number; seed: number; bufferRows: number; epochSteps: number }): InputFn {
+  const { batchSize, seed, bufferRows, epochSteps } = options;
+  return async function* ({ globalStep }) {
     let epoch = Math.floor(globalStep / epochSteps), skip = globalStep % epochSteps;
-    for (let e = 0; e < epoch; e++) shuffleInPlace(order, random);
     for (;; epoch++) {
-      shuffleInPlace(order, random);
-      for (let b = Math.min(skip, perEpoch); b < perEpoch; b++) {
-        const start = b * batchSize, rows = Math.min(batchSize, data.numRows - start);
-        const features = gatherer.gather(order, start, rows);
-        yield { features, labels: gatherer.labels.subarray(0, rows) };
-      }
+      const batches = rows.shuffle(bufferRows, epochShuffleSeed(seed, epoch), { reshuffleEachIteration: false }).batch(batchSize).prefetch(2);
+      let b = 0;
+      for await (const batch of batches) if (b++ >= skip) yield batch;
+      if (b === 0) throw new BadDataError(`the training data yielded no rows in epoch ${epoch + 1}`);
       skip = 0;
     }
   };
@@ -155,16 +203,8 @@ export function trainInput(data: Examples, batchSize: number, seed: number, epoc
 /** Rows per batch of evaluation and prediction (the same for both, so their sums add up alike). */
 export const EVAL_BATCH = 4096;
 
-/** Every row once, in order, in batches of EVAL_BATCH (with labels when the examples have them). */
-export function sequentialInput(data: Examples): InputFn {
-  const dataset = { features: data.features, labels: data.labels, numRows: data.numRows };
-  return function* () {
-    const order = identityOrder(data.numRows);
-    const gatherer = new BatchGatherer(dataset, data.labels === null ? 0 : 1, Math.min(EVAL_BATCH, data.numRows));
-    for (let start = 0; start < data.numRows; start += EVAL_BATCH) {
-      const rows = Math.min(EVAL_BATCH, data.numRows - start);
-      const features = gatherer.gather(order, start, rows);
-      yield { features, labels: data.labels === null ? null : gatherer.labels.subarray(0, rows) };
-    }
-  };
+/** Every row once, in order, in batches of EVAL_BATCH (with labels when the data has them). */
+export function sequentialInput(rows: Dataset): InputFn {
+  const batches = rows.batch(EVAL_BATCH).prefetch(2);
+  return () => batches;
 }
