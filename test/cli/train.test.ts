@@ -77,6 +77,13 @@ describe('fcol train → evaluate → predict (binary, census slice)', () => {
     const straightDir = join(tempDir(), 'straight');
     const straight = jsonOf(await fcolInProcess([...args.map((a) => (a === dir ? straightDir : a)), '--steps', '5']));
     expect([straight.loss, straight.accuracy]).toEqual([resumed.loss, resumed.accuracy]);
+    // Data larger than --shuffle-buffer is read again every epoch (not kept): the same resume holds.
+    const small = (d: string, steps: string) => fcolInProcess([...args.map((a) => (a === dir ? d : a)), '--shuffle-buffer', '10', '--steps', steps]);
+    const streamedDir = join(tempDir(), 'streamed'), streamedStraight = join(tempDir(), 'streamed-straight');
+    expect(jsonOf(await small(streamedDir, '3'))).toMatchObject({ steps: 3, trainRows: 100 });
+    const streamed = jsonOf(await small(streamedDir, '5'));
+    expect([streamed.loss, streamed.accuracy]).toEqual([jsonOf(await small(streamedStraight, '5')).loss, jsonOf(await small(streamedStraight, '5')).accuracy]);
+    expect(streamed.loss).not.toBe(straight.loss); // another shuffle
     const other = await fcolInProcess([...args, '--steps', '6', '--seed', '1']);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/holds a model trained with --seed 0, not 1: use a new --model-dir, or train with the settings it was made with/);

@@ -2,8 +2,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { int, type Io, megabytes } from '../io.ts';
-import { Dataset } from '../../data/dataset/dataset.ts';
-import { newCounts, sequentialInput } from '../model/examples.ts';
+import { newCounts, passes, sequentialInput } from '../model/examples.ts';
 import { classNames } from '../model/model-dir.ts';
 import { coreStep } from '../model/run.ts';
 import { checkOutputPath } from '../output-path.ts';
@@ -51,7 +50,7 @@ export async function predict(modelDir: string, data: string[], flags: PredictFl
     }
     return numbers[0][numberAt++];
   };
-  const rows = Dataset.fromBatches(() => files.pass(counts, (n) => numbers.push(n)));
+  const rows = passes(() => files.pass(counts, (n) => numbers.push(n)));
   const names = classNames(meta.label);
   const kind = meta.label.kind;
   const header = kind === 'regression' ? ['row', 'prediction']
