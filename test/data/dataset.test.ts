@@ -214,7 +214,9 @@ describe('Dataset sources', () => {
     const ds = Dataset.fromBatches(batches).batch(50);
     expect((await values(ds)).x).toEqual(range(N));
     expect((await values(ds)).sizes).toEqual([50, 50]);
-    expect((await values(Dataset.fromBatches(function* () { yield* batches; }))).x).toEqual(range(N));
+    const made = Dataset.fromBatches(function* () { yield* batches; });
+    expect((await values(made)).x).toEqual(range(N));
+    expect((await values(made)).x).toEqual(range(N)); // a fresh generator per pass
     const once = Dataset.fromBatches((function* () { yield* batches; })());
     expect((await values(once)).x).toEqual(range(N));
     await expect(once.toArray()).rejects.toThrow(/already consumed/);

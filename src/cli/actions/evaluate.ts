@@ -1,7 +1,8 @@
+import { Dataset } from '../../data/dataset/dataset.ts';
 import type { BackendKind } from '../../train/backend/select.ts';
 import { int, type Io } from '../io.ts';
 import { buildEstimator, type CliEstimator } from '../model/estimator.ts';
-import { type ExampleFiles, newCounts, openExamples, passes, type ReadFlags, sequentialInput } from '../model/examples.ts';
+import { type ExampleFiles, newCounts, openExamples, type ReadFlags, sequentialInput } from '../model/examples.ts';
 import { describeLabel, metaColumns, type ModelMeta, requireModelMeta } from '../model/model-dir.ts';
 import { asModuleLabel, coreStep, metricsText, orderedMetrics } from '../model/run.ts';
 
@@ -45,7 +46,7 @@ export async function evaluate(modelDir: string, data: string[], flags: ModelRea
   const { meta, built, columns } = await openModel(modelDir, flags.backend);
   const files = await openForModel(meta, columns, data, flags, true, 'evaluation data');
   const counts = newCounts();
-  const result = await coreStep(modelDir, () => built.estimator.evaluate(sequentialInput(passes(() => files.pass(counts))), { name: 'evaluate' }));
+  const result = await coreStep(modelDir, () => built.estimator.evaluate(sequentialInput(Dataset.fromBatches(() => files.pass(counts))), { name: 'evaluate' }));
   const examples = { numRows: counts.rows, rowsRejected: counts.rowsRejected };
   const metrics = orderedMetrics(result);
   const summary: EvaluateSummary = {

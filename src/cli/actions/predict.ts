@@ -1,8 +1,9 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { Dataset } from '../../data/dataset/dataset.ts';
 import { UsageError } from '../errors.ts';
 import { int, type Io, megabytes } from '../io.ts';
-import { newCounts, passes, sequentialInput } from '../model/examples.ts';
+import { newCounts, sequentialInput } from '../model/examples.ts';
 import { classNames } from '../model/model-dir.ts';
 import { coreStep } from '../model/run.ts';
 import { checkOutputPath } from '../output-path.ts';
@@ -50,7 +51,7 @@ export async function predict(modelDir: string, data: string[], flags: PredictFl
     }
     return numbers[0][numberAt++];
   };
-  const rows = passes(() => files.pass(counts, (n) => numbers.push(n)));
+  const rows = Dataset.fromBatches(() => files.pass(counts, (n) => numbers.push(n)));
   const names = classNames(meta.label);
   const kind = meta.label.kind;
   const header = kind === 'regression' ? ['row', 'prediction']

@@ -167,15 +167,7 @@ export async function scanExamples(data: ExampleFiles, keepRows: number): Promis
 /** The rows of a scan as a Dataset: the kept batches, or a fresh pass over the files each time. */
 export function examplesDataset(data: ExampleFiles, scanned: Scanned): Dataset {
   const kept = scanned.kept;
-  return kept !== null ? Dataset.fromBatches(kept) : passes(() => data.pass());
-}
-
-/**
- * A Dataset running `pass` afresh on every iteration. (fromBatches refuses a second pass of a source that is
- * itself an iterator, as a generator is, so each pass is wrapped in an iterable.)
- */
-export function passes(pass: () => AsyncIterator<DatasetExample>): Dataset {
-  return Dataset.fromBatches(() => ({ [Symbol.asyncIterator]: pass }));
+  return kept !== null ? Dataset.fromBatches(kept) : Dataset.fromBatches(() => data.pass());
 }
 
 /** Batches per epoch at `batchSize`. */

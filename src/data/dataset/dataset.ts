@@ -86,8 +86,9 @@ export class Dataset<T = DatasetExample> implements AsyncIterable<T> {
    * iterable, or a function returning a fresh (async) iterable each pass. A bare iterator runs one pass only.
    */
   static fromBatches(source: Batches | (() => Batches)): Dataset<DatasetExample> {
-    const make = typeof source === 'function' ? source : () => source;
-    return new Dataset<DatasetExample>({ op: 'batches', make, used: { once: false } });
+    // A function makes a fresh iterable per pass; a given iterator can serve one pass only.
+    if (typeof source === 'function') return new Dataset<DatasetExample>({ op: 'batches', make: source, used: null });
+    return new Dataset<DatasetExample>({ op: 'batches', make: () => source, used: { once: false } });
   }
 
   /**

@@ -28,7 +28,7 @@ export type MapFunction = (element: unknown) => unknown;
 export type Node =
   | { op: 'files'; paths: readonly string[]; csv: SourceOptions; label: LabelOptions | null }
   | { op: 'table'; batches: readonly RecordBatch[]; label: LabelOptions | null }
-  | { op: 'batches'; make: () => Iterable<unknown> | AsyncIterable<unknown>; used: { once: boolean } }
+  | { op: 'batches'; make: () => Iterable<unknown> | AsyncIterable<unknown>; used: { once: boolean } | null }
   | { op: 'map'; input: Node; spec: FeatureGraph | readonly FeatureColumn[]; options: MapOptions; label: LabelOptions | null }
   | { op: 'mapFn'; input: Node; fn: MapFunction }
   | { op: 'shuffle'; input: Node; bufferRows: number; seed: number; reshuffle: boolean; state: { iterations: number } }

@@ -39,15 +39,18 @@ export function toExample(item: unknown, index: number): DatasetExample {
   throw new TypeError(`Dataset.fromBatches item ${index}: expected a FeatureBatch or {features, labels}`);
 }
 
-/** The given items as examples; a one-shot iterator can be iterated only once. */
-export async function* givenBatches(make: () => Iterable<unknown> | AsyncIterable<unknown>, used: { once: boolean }): AsyncGenerator<DatasetExample> {
+/**
+ * The given items as examples. `used` tracks a source given as is (not made per pass): when it is a one-shot
+ * iterator it can be iterated only once; null when `make` returns a fresh iterable each pass.
+ */
+export async function* givenBatches(make: () => Iterable<unknown> | AsyncIterable<unknown>, used: { once: boolean } | null): AsyncGenerator<DatasetExample> {
   const source = make();
-  const oneShot = isIterator(source);
-  if (oneShot && used.once) {
+  const oneShot = used !== null && isIterator(source);
+  if (oneShot && used!.once) {
     throw new Error('Dataset.fromBatches: the source is an iterator, already consumed by an earlier pass; ' +
       'pass an array or a function returning a fresh iterable to iterate more than once');
   }
-  if (oneShot) used.once = true;
+  if (oneShot) used!.once = true;
   let i = 0;
   for await (const item of source as AsyncIterable<unknown>) yield toExample(item, i++);
 }
