@@ -107,4 +107,49 @@ describe('fused dense ops', () => {
       }
     }
   });
+
+  it('resident buffers (allocate) give the same bits as plain arrays, and stay valid as the memory grows', () => {
+    const random = seededRandom(11);
+    const plainBackend = new JsBackend(), residentBackend = new JsBackend();
+    const resident = (values: Float32Array): Float32Array => {
+      const view = residentBackend.allocate(values.length);
+      view.set(values);
+      return view;
+    };
+    expect(residentBackend.allocate(4).buffer).toBeInstanceOf(SharedArrayBuffer);
+    const kept: [Float32Array, Float32Array][] = [];
+    for (const [rows, n, k] of [...SHAPES, [512, 300, 700]]) {
+      for (const activation of ACTIVATIONS) {
+        const x = randomArray(random, rows * k), w = randomArray(random, k * n), bias = randomArray(random, n);
+        const dy = randomArray(random, rows * n);
+        const plain = { y: new Float32Array(rows * n), dw: new Float32Array(k * n), db: new Float32Array(n), dx: new Float32Array(rows * k) };
+        plainBackend.denseForward(x, w, bias, plain.y, rows, n, k, activation);
+        plainBackend.denseBackward(x, w, plain.y, dy, plain.dw, plain.db, plain.dx, rows, n, k, activation, k);
+        // Every operand resident, or only some of them.
+        for (const all of [true, false]) {
+          const rx = resident(x), rdy = resident(dy), ry = residentBackend.allocate(rows * n);
+          const rw = all ? resident(w) : w, rdw = all ? residentBackend.allocate(k * n) : new Float32Array(k * n);
+          const rdb = residentBackend.allocate(n), rdx = all ? residentBackend.allocate(rows * k) : new Float32Array(rows * k);
+          residentBackend.denseForward(rx, rw, all ? resident(bias) : bias, ry, rows, n, k, activation);
+          residentBackend.denseBackward(rx, rw, ry, rdy, rdw, rdb, rdx, rows, n, k, activation, k);
+          expect(Array.from(ry)).toEqual(Array.from(plain.y));
+          expect(Array.from(rdy)).toEqual(Array.from(dy));
+          expect(Array.from(rdw)).toEqual(Array.from(plain.dw));
+          expect(Array.from(rdb)).toEqual(Array.from(plain.db));
+          expect(Array.from(rdx)).toEqual(Array.from(plain.dx));
+          const c = residentBackend.allocate(rows * n), want = new Float32Array(rows * n);
+          residentBackend.matmul(rx, rw, c, rows, n, k, false, false, false);
+          plainBackend.matmul(x, w, want, rows, n, k, false, false, false);
+          expect(Array.from(c)).toEqual(Array.from(want));
+          kept.push([ry, plain.y]);
+        }
+      }
+    }
+    // Buffers handed out before later calls grew the memory still hold their values.
+    for (const [view, want] of kept) expect(Array.from(view)).toEqual(Array.from(want));
+    const a = resident(randomArray(random, 1000)), b = resident(randomArray(random, 1000)), out = residentBackend.allocate(1000);
+    residentBackend.multiply(a, b, out, 1000);
+    expect(Array.from(out)).toEqual(Array.from(a, (v, i) => Math.fround(v * b[i])));
+  });
 });
+

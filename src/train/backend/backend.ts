@@ -115,6 +115,17 @@ export interface Backend {
    */
   scatterAdd(dOut: Float32Array, width: number, sparse: SparseIds, rows: number, combiner: Combiner,
     grad: Float32Array): void;
+
+  /**
+   * Optional: a zeroed Float32Array of `length` floats that this backend's kernels use in place
+   * (the js backend places it in its WebAssembly memory, so its ops pass it by address instead of
+   * copying it in and out). Layers take their activation and gradient buffers from here, once,
+   * and reuse them. Without it, buffers are plain `new Float32Array(length)`.
+   */
+  allocate?(length: number): Float32Array;
+
+  /** Optional: out[i] = a[i]·b[i] in float32 for i < n (dropout's backward); `out` may be `a` or `b`. */
+  multiply?(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
 }
 
 /*

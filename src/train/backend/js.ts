@@ -71,10 +71,10 @@ export class JsBackend implements Backend {
   denseBackward(x: Float32Array, wTail: Float32Array, y: Float32Array, dy: Float32Array,
     kernelGrad: Float32Array | null, biasGrad: Float32Array | null, dx: Float32Array | null,
     rows: number, n: number, k: number, activation: Activation, dxWidth: number): void {
-    if (activation !== 'linear' && activation !== 'relu' && this.dz.length < rows * n) this.dz = new Float32Array(rows * n);
+    if (activation !== 'linear' && activation !== 'relu' && this.dz.length < rows * n) this.dz = this.allocate(rows * n);
     if (this.fused !== null) this.fused.denseBackward(x, wTail, y, dy, kernelGrad, biasGrad, dx, rows, n, k, activation, dxWidth, this.dz);
     else {
-      if (this.dz.length < rows * n) this.dz = new Float32Array(rows * n);
+      if (this.dz.length < rows * n) this.dz = this.allocate(rows * n);
       denseBackwardComposed(this, x, wTail, y, dy, kernelGrad, biasGrad, dx, rows, n, k, activation, dxWidth, this.dz);
     }
   }
@@ -105,5 +105,15 @@ export class JsBackend implements Backend {
   scatterAdd(dOut: Float32Array, width: number, sparse: SparseIds, rows: number, combiner: Combiner,
     grad: Float32Array): void {
     scatterAddInto(dOut, width, sparse, rows, combiner, grad);
+  }
+
+  /** In the wasm kernel's memory where it is shared (Node), so the fused ops run without copies. */
+  allocate(length: number): Float32Array {
+    return this.kernel instanceof WasmMatmul ? this.kernel.allocate(length) : new Float32Array(length);
+  }
+
+  multiply(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
+    if (this.kernel instanceof WasmMatmul) this.kernel.multiply(a, b, out, n);
+    else for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
   }
 }

@@ -7,13 +7,15 @@
  * combination) and runs a 4×8 micro-kernel of f32x4 multiply-adds: about 4× the scalar
  * BlockedMatmul on the census MLP shapes (see test/train/backend.bench.ts).
  *
- * A WasmMatmul owns one WebAssembly.Memory, grown to fit the largest call seen; each call copies
- * A and B (and C, when accumulating) in and C out. The copies are O(m·k + k·n + m·n) against
- * the product's O(m·n·k).
+ * A WasmMatmul owns one WebAssembly.Memory, grown to fit the largest call seen. An operand that
+ * is a plain Float32Array is copied in (and an output copied out) on each call; one handed out by
+ * `allocate` lives in that memory and is passed by address, with no copy. Resident buffers need a
+ * shared memory (one that never detaches its views when it grows: where SharedArrayBuffer exists,
+ * as in Node); elsewhere `allocate` returns plain arrays and every call copies, as before.
  */
 import type { Activation } from './backend.ts';
 import { activateBackwardInto, activateInto } from './dense-ops.ts';
-import { MATMUL_WASM_BASE64 } from './matmul-wasm-module.ts';
+import { MATMUL_WASM_BASE64, MATMUL_WASM_SHARED_BASE64 } from './matmul-wasm-module.ts';
 
 interface MatmulExports {
   memory: WebAssembly.Memory;
@@ -24,8 +26,9 @@ interface MatmulExports {
     accumulate: number, packedA: number, packedB: number): void;
   dense_forward(x: number, w: number, bias: number, y: number, m: number, n: number, k: number, act: number,
     packedA: number, packedB: number): void;
-  dense_backward(x: number, wTail: number, y: number, dy: number, dw: number, db: number, dx: number, m: number,
+  dense_backward(x: number, wTail: number, y: number, dy: number, dz: number, dw: number, db: number, dx: number, m: number,
     n: number, k: number, act: number, dxWidth: number, packedA: number, packedB: number): void;
+  multiply(a: number, b: number, out: number, n: number): void;
   dropout_forward(x: number, y: number, mask: number, n: number, state: number, threshold: number, always: number, scale: number): void;
 }
 
@@ -42,6 +45,7 @@ const SIMD_PROBE = new Uint8Array([
 
 let simd: boolean | undefined;
 let compiled: WebAssembly.Module | undefined;
+let compiledShared: WebAssembly.Module | undefined;
 
 /** Whether this runtime has WebAssembly with 128-bit SIMD (Node ≥ 16.4, current browsers). */
 export function wasmSimdSupported(): boolean {
@@ -64,23 +68,81 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 const PAGE = 65536;
+/** The shared module's memory limits in pages (scripts/build-wasm-matmul.sh: 128 KiB initial, 2 GiB maximum). */
+const SHARED_INITIAL_PAGES = 2, SHARED_MAXIMUM_PAGES = 32768;
+/** Floats per arena chunk that `allocate` carves buffers from (1 MiB). */
+const CHUNK = 1 << 18;
+
+const align = (x: number): number => (x + 3) & ~3;
+
+/** A shared WebAssembly memory and the module instantiated over it, or null where shared memory is unavailable. */
+function instantiateShared(): { exports: MatmulExports; memory: WebAssembly.Memory } | null {
+  if (typeof SharedArrayBuffer !== 'function') return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+    if (!(memory.buffer instanceof SharedArrayBuffer)) return null;
+    compiledShared ??= new WebAssembly.Module(decodeBase64(MATMUL_WASM_SHARED_BASE64));
+    const exports = new WebAssembly.Instance(compiledShared, { env: { memory } }).exports as unknown as MatmulExports;
+    return { exports, memory };
+  } catch {
+    return null;
+  }
+}
 
 /** Owns the module instance and its memory; the memory grows to the largest shape seen. */
 export class WasmMatmul {
+  /** Whether `allocate` hands out buffers inside the module's memory (a shared memory). */
+  readonly resident: boolean;
   private readonly exports: MatmulExports;
-  private readonly heapBase: number;
+  private readonly memory: WebAssembly.Memory;
   private heap: Float32Array;
   private words: Uint32Array = new Uint32Array(0);
+  /** Float offset of the first unused float of memory (everything below is stack, scratch or arena). */
+  private top: number;
+  /** The scratch region (packing panels, then copied operands): float offset and size. */
+  private scratch = 0;
+  private scratchSize = 0;
+  private arenaAt = 0;
+  private arenaEnd = 0;
   private pa = 0;
   private pb = 0;
   private readonly offsets: number[] = [];
+  /** The ArrayBuffers (one per memory size seen) of this memory's resident buffers. */
+  private readonly buffers = new Set<ArrayBufferLike>();
 
   /** Throws when WebAssembly SIMD is unavailable: check wasmSimdSupported() first. */
-  constructor() {
-    compiled ??= new WebAssembly.Module(decodeBase64(MATMUL_WASM_BASE64));
-    this.exports = new WebAssembly.Instance(compiled, {}).exports as unknown as MatmulExports;
-    this.heapBase = this.exports.__heap_base.value as number;
-    this.heap = new Float32Array(this.exports.memory.buffer);
+  constructor(options: { resident?: boolean } = {}) {
+    const shared = options.resident === false ? null : instantiateShared();
+    if (shared !== null) {
+      this.exports = shared.exports;
+      this.memory = shared.memory;
+    } else {
+      compiled ??= new WebAssembly.Module(decodeBase64(MATMUL_WASM_BASE64));
+      this.exports = new WebAssembly.Instance(compiled, {}).exports as unknown as MatmulExports;
+      this.memory = this.exports.memory;
+    }
+    this.resident = shared !== null;
+    this.top = align((this.exports.__heap_base.value as number) >> 2);
+    this.heap = new Float32Array(this.memory.buffer);
+  }
+
+  /**
+   * A zeroed Float32Array of `length` floats that the kernels read and write in place: inside
+   * the module's memory when `resident` (never freed while this WasmMatmul lives; callers allocate
+   * once and reuse), else a plain array.
+   */
+  allocate(length: number): Float32Array {
+    if (!this.resident) return new Float32Array(length);
+    if (this.arenaAt + length > this.arenaEnd) {
+      const size = Math.max(align(length), CHUNK);
+      this.arenaAt = this.reserve(size);
+      this.arenaEnd = this.arenaAt + size;
+    }
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    const view = new Float32Array(buffer, this.arenaAt * 4, length);
+    this.arenaAt = align(this.arenaAt + length);
+    return view;
   }
 
   /** See `Backend.matmul` for the argument convention. */
@@ -91,13 +153,15 @@ export class WasmMatmul {
       if (!accumulate) c.fill(0, 0, m * n);
       return;
     }
-    const [ao, bo, co] = this.layout(n, k, m * k, k * n, m * n);
+    const ar = this.address(a), br = this.address(b), cr = this.address(c);
+    const [ao, bo, co] = this.layout(n, k, ar < 0 ? m * k : 0, br < 0 ? k * n : 0, cr < 0 ? m * n : 0);
     const heap = this.heap;
-    heap.set(a.length === m * k ? a : a.subarray(0, m * k), ao);
-    heap.set(b.length === k * n ? b : b.subarray(0, k * n), bo);
-    if (accumulate) heap.set(c.length === m * n ? c : c.subarray(0, m * n), co);
-    this.exports.matmul(ao * 4, bo * 4, co * 4, m, n, k, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, this.pa * 4, this.pb * 4);
-    c.set(heap.subarray(co, co + m * n));
+    if (ar < 0) heap.set(a.length === m * k ? a : a.subarray(0, m * k), ao);
+    if (br < 0) heap.set(b.length === k * n ? b : b.subarray(0, k * n), bo);
+    if (accumulate && cr < 0) heap.set(c.length === m * n ? c : c.subarray(0, m * n), co);
+    this.exports.matmul(ar < 0 ? ao * 4 : ar, br < 0 ? bo * 4 : br, cr < 0 ? co * 4 : cr, m, n, k, transA ? 1 : 0, transB ? 1 : 0,
+      accumulate ? 1 : 0, this.pa * 4, this.pb * 4);
+    if (cr < 0) c.set(heap.subarray(co, co + m * n));
   }
 
   /**
@@ -107,14 +171,16 @@ export class WasmMatmul {
   denseForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, rows: number, n: number,
     k: number, activation: Activation): void {
     if (rows === 0) return;
-    const [xo, wo, bo, yo] = this.layout(n, k, rows * k, k * n, n, rows * n);
+    const xr = this.address(x), wr = this.address(w), br = bias === null ? 0 : this.address(bias), yr = this.address(y);
+    const [xo, wo, bo, yo] = this.layout(n, k, xr < 0 ? rows * k : 0, wr < 0 ? k * n : 0, br < 0 ? n : 0, yr < 0 ? rows * n : 0);
     const heap = this.heap;
-    heap.set(x.subarray(0, rows * k), xo);
-    heap.set(w.subarray(0, k * n), wo);
-    if (bias !== null) heap.set(bias.subarray(0, n), bo);
+    if (xr < 0) heap.set(x.subarray(0, rows * k), xo);
+    if (wr < 0) heap.set(w.subarray(0, k * n), wo);
+    if (bias !== null && br < 0) heap.set(bias.subarray(0, n), bo);
     const act = activation === 'relu' ? ACT_RELU : ACT_LINEAR;
-    this.exports.dense_forward(xo * 4, wo * 4, bias === null ? 0 : bo * 4, yo * 4, rows, n, k, act, this.pa * 4, this.pb * 4);
-    y.set(heap.subarray(yo, yo + rows * n));
+    this.exports.dense_forward(xr < 0 ? xo * 4 : xr, wr < 0 ? wo * 4 : wr, bias === null ? 0 : br < 0 ? bo * 4 : br,
+      yr < 0 ? yo * 4 : yr, rows, n, k, act, this.pa * 4, this.pb * 4);
+    if (yr < 0) y.set(heap.subarray(yo, yo + rows * n));
     if (activation === 'sigmoid' || activation === 'tanh') activateInto(activation, y, y, rows * n);
   }
 
@@ -132,27 +198,31 @@ export class WasmMatmul {
       return;
     }
     const size = rows * n;
-    const [xo, wo, yo, dyo, dwo, dbo, dxo] = this.layout(Math.max(n, k, dxWidth), Math.max(rows, n),
-      dw === null ? 0 : rows * k, dx === null ? 0 : dxWidth * n, size, size, dw === null ? 0 : k * n, n, dx === null ? 0 : rows * dxWidth);
-    const heap = this.heap;
-    let act = ACT_LINEAR;
-    if (activation === 'relu') {
-      act = ACT_RELU;
-      heap.set(y.subarray(0, size), yo);
-      heap.set(dy.subarray(0, size), dyo);
-    } else if (activation === 'linear') {
-      heap.set(dy.subarray(0, size), dyo);
-    } else {
+    let act = ACT_LINEAR, g = dy;
+    if (activation === 'relu') act = ACT_RELU;
+    else if (activation !== 'linear') {
       activateBackwardInto(activation, y, dy, dz, size);
-      heap.set(dz.subarray(0, size), dyo);
+      g = dz;
     }
-    if (dw !== null) heap.set(x.subarray(0, rows * k), xo);
-    if (dx !== null) heap.set(wTail.subarray(0, dxWidth * n), wo);
-    this.exports.dense_backward(xo * 4, wo * 4, yo * 4, dyo * 4, dw === null ? 0 : dwo * 4, db === null ? 0 : dbo * 4,
-      dx === null ? 0 : dxo * 4, rows, n, k, act, dxWidth, this.pa * 4, this.pb * 4);
-    if (dw !== null) dw.set(heap.subarray(dwo, dwo + k * n));
-    if (db !== null) db.set(heap.subarray(dbo, dbo + n));
-    if (dx !== null) dx.set(heap.subarray(dxo, dxo + rows * dxWidth));
+    const relu = act === ACT_RELU;
+    const xr = dw === null ? 0 : this.address(x), wr = dx === null ? 0 : this.address(wTail), yr = relu ? this.address(y) : 0;
+    const gr = this.address(g), dwr = dw === null ? 0 : this.address(dw), dbr = db === null ? 0 : this.address(db);
+    const dxr = dx === null ? 0 : this.address(dx);
+    const [xo, wo, yo, go, zo, dwo, dbo, dxo] = this.layout(Math.max(n, k, dxWidth), Math.max(rows, n),
+      xr < 0 ? rows * k : 0, wr < 0 ? dxWidth * n : 0, yr < 0 ? size : 0, gr < 0 ? size : 0, relu ? size : 0,
+      dwr < 0 ? k * n : 0, dbr < 0 ? n : 0, dxr < 0 ? rows * dxWidth : 0);
+    const heap = this.heap;
+    if (yr < 0) heap.set(y.subarray(0, size), yo);
+    if (gr < 0) heap.set(g.subarray(0, size), go);
+    if (xr < 0) heap.set(x.subarray(0, rows * k), xo);
+    if (wr < 0) heap.set(wTail.subarray(0, dxWidth * n), wo);
+    const gp = gr < 0 ? go * 4 : gr;
+    this.exports.dense_backward(xr < 0 ? xo * 4 : xr, wr < 0 ? wo * 4 : wr, yr < 0 ? yo * 4 : yr, gp, relu ? zo * 4 : gp,
+      dw === null ? 0 : dwr < 0 ? dwo * 4 : dwr, db === null ? 0 : dbr < 0 ? dbo * 4 : dbr, dx === null ? 0 : dxr < 0 ? dxo * 4 : dxr,
+      rows, n, k, act, dxWidth, this.pa * 4, this.pb * 4);
+    if (dw !== null && dwr < 0) dw.set(heap.subarray(dwo, dwo + k * n));
+    if (db !== null && dbr < 0) db.set(heap.subarray(dbo, dbo + n));
+    if (dx !== null && dxr < 0) dx.set(heap.subarray(dxo, dxo + rows * dxWidth));
   }
 
   /**
@@ -161,27 +231,65 @@ export class WasmMatmul {
    */
   dropoutForward(x: Float32Array, y: Float32Array, mask: Float32Array, n: number, keep: number, state: Uint32Array): void {
     if (n === 0) return;
-    const [xo, yo, mo, so] = this.layout(0, 0, n, n, n, 4);
+    const xr = this.address(x), yr = this.address(y), mr = this.address(mask);
+    const [xo, yo, mo, so] = this.layout(0, 0, xr < 0 ? n : 0, yr < 0 ? n : 0, mr < 0 ? n : 0, 4);
     const heap = this.heap;
-    heap.set(x.subarray(0, n), xo);
+    if (xr < 0) heap.set(x.subarray(0, n), xo);
     if (this.words.buffer !== heap.buffer) this.words = new Uint32Array(heap.buffer);
     const words = this.words;
     for (let i = 0; i < 4; i++) words[so + i] = state[i];
     const threshold = Math.ceil(keep * 4294967296);
-    this.exports.dropout_forward(xo * 4, yo * 4, mo * 4, n, so * 4, threshold | 0, threshold >= 4294967296 ? 1 : 0, Math.fround(1 / keep));
+    this.exports.dropout_forward(xr < 0 ? xo * 4 : xr, yr < 0 ? yo * 4 : yr, mr < 0 ? mo * 4 : mr, n, so * 4, threshold | 0,
+      threshold >= 4294967296 ? 1 : 0, Math.fround(1 / keep));
     for (let i = 0; i < 4; i++) state[i] = words[so + i];
-    y.set(heap.subarray(yo, yo + n));
-    mask.set(heap.subarray(mo, mo + n));
+    if (yr < 0) y.set(heap.subarray(yo, yo + n));
+    if (mr < 0) mask.set(heap.subarray(mo, mo + n));
   }
 
   /**
-   * Float offsets of 16-byte aligned regions of the given sizes after the packing scratch (sized
-   * for op(B) panels of up to `packN` columns and depth `packK`), growing the memory to fit.
+   * out[i] = a[i]·b[i] for i < n (float32): in wasm when all three are resident, else the same
+   * product in a JS loop (a round trip would cost more than the loop).
+   */
+  multiply(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
+    const ar = this.address(a), br = this.address(b), or = this.address(out);
+    if (ar >= 0 && br >= 0 && or >= 0) {
+      this.exports.multiply(ar, br, or, n);
+      return;
+    }
+    for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+  }
+
+  /** The byte address of a resident buffer in this memory, or −1 for any other array. */
+  private address(array: Float32Array): number {
+    return this.buffers.has(array.buffer) ? array.byteOffset : -1;
+  }
+
+  /** Claims `floats` floats (a multiple of 4) at the top of memory, growing it; returns their float offset. */
+  private reserve(floats: number): number {
+    const at = this.top;
+    this.top = at + floats;
+    const bytes = this.memory.buffer.byteLength;
+    if (this.top * 4 > bytes) this.memory.grow(Math.ceil((this.top * 4 - bytes) / PAGE));
+    if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
+    return at;
+  }
+
+  /**
+   * Float offsets of 16-byte aligned regions of the given sizes in the scratch region, after the
+   * packing panels (sized for op(B) panels of up to `packN` columns and depth `packK`), growing
+   * the scratch (in place when it is the last region of memory, else anew at the top) to fit.
    */
   private layout(packN: number, packK: number, ...sizes: number[]): number[] {
     const ex = this.exports;
-    const align = (x: number): number => (x + 3) & ~3;
-    this.pa = align(this.heapBase >> 2);
+    let need = align(ex.packed_a_floats()) + (packN > 0 ? align(ex.packed_b_floats(packN, packK)) : 0);
+    for (const size of sizes) need += align(size);
+    if (need > this.scratchSize) {
+      if (this.scratchSize > 0 && this.scratch + this.scratchSize === this.top) this.top = this.scratch;
+      const size = Math.max(need, Math.min(this.scratchSize * 2, need + CHUNK));
+      this.scratch = this.reserve(size);
+      this.scratchSize = size;
+    }
+    this.pa = this.scratch;
     this.pb = align(this.pa + ex.packed_a_floats());
     let at = align(this.pb + (packN > 0 ? ex.packed_b_floats(packN, packK) : 0));
     const out = this.offsets;
@@ -190,10 +298,6 @@ export class WasmMatmul {
       out.push(at);
       at = align(at + size);
     }
-    if (at * 4 > ex.memory.buffer.byteLength) {
-      ex.memory.grow(Math.ceil((at * 4 - ex.memory.buffer.byteLength) / PAGE));
-    }
-    if (this.heap.buffer !== ex.memory.buffer) this.heap = new Float32Array(ex.memory.buffer);
     return out;
   }
 }

@@ -151,7 +151,7 @@ export class DenseFeatures {
     const dense = batch.dense.values, dw = this.denseWidth, width = this.width;
     if (batch.dense.shape[1] !== dw) throw new Error(`${this.name}: built for a ${dw}-wide dense block, given ${batch.dense.shape[1]}`);
     if (this.embeddings.length === 0 && this.mean === null) return dense;
-    this.output = ensureSize(this.output, rows * width);
+    this.output = ensureSize(this.output, rows * width, backend);
     const out = this.output;
     if (this.mean !== null) {
       const mean = this.mean.value, invStd = this.invStd!.value;

@@ -85,7 +85,7 @@ export class Dense implements Layer {
   forward(backend: Backend, input: Float32Array, rows: number): Float32Array {
     const kernel = this.requireBuilt();
     const n = rows * this.units;
-    this.output = ensureSize(this.output, n);
+    this.output = ensureSize(this.output, n, backend);
     this.input = input;
     backend.denseForward(input, kernel.value, this.bias === null ? null : this.bias.value, this.output, rows, this.units, this.inputWidth, this.activation);
     return this.output;
@@ -96,7 +96,7 @@ export class Dense implements Layer {
     if (this.input === null) throw new Error(`${this.name}: backward before forward`);
     const trains = kernel.trainable;
     const width = this.inputWidth - this.gradientFrom;
-    if (needInputGradient) this.dInput = ensureSize(this.dInput, rows * width);
+    if (needInputGradient) this.dInput = ensureSize(this.dInput, rows * width, backend);
     if (!trains && !needInputGradient) return null;
     backend.denseBackward(this.input, this.kernelTail ?? kernel.value, this.output, dOutput, trains ? kernel.grad : null,
       trains && this.bias !== null ? this.bias.grad : null, needInputGradient ? this.dInput : null,

@@ -50,8 +50,8 @@ export class Dropout implements Layer {
     this.active = training && this.rate > 0;
     if (!this.active) return input;
     const n = rows * this.width;
-    this.mask = ensureSize(this.mask, n);
-    this.output = ensureSize(this.output, n);
+    this.mask = ensureSize(this.mask, n, backend);
+    this.output = ensureSize(this.output, n, backend);
     const random = this.random!, state = this.state;
     random.saveState(state);
     backend.dropout(input, this.output, this.mask, n, 1 - this.rate, state);
@@ -59,13 +59,14 @@ export class Dropout implements Layer {
     return this.output;
   }
 
-  backward(_backend: Backend, dOutput: Float32Array, rows: number, needInputGradient: boolean): Float32Array | null {
+  backward(backend: Backend, dOutput: Float32Array, rows: number, needInputGradient: boolean): Float32Array | null {
     if (!needInputGradient) return null;
     if (!this.active) return dOutput;
     const n = rows * this.width;
-    this.dInput = ensureSize(this.dInput, n);
+    this.dInput = ensureSize(this.dInput, n, backend);
     const { mask, dInput } = this;
-    for (let i = 0; i < n; i++) dInput[i] = dOutput[i] * mask[i];
+    if (backend.multiply !== undefined) backend.multiply(dOutput, mask, dInput, n);
+    else for (let i = 0; i < n; i++) dInput[i] = dOutput[i] * mask[i];
     return dInput;
   }
 

@@ -28,9 +28,14 @@ export interface Layer {
   parameters(): Parameter[];
 }
 
-/** A buffer of at least `size` floats: `current` when big enough, else a new one (grown only). */
-export function ensureSize(current: Float32Array, size: number): Float32Array {
-  return current.length >= size ? current : new Float32Array(Math.max(size, Math.ceil(current.length * 1.5)));
+/**
+ * A buffer of at least `size` floats: `current` when big enough, else a new one (grown only), from
+ * `backend.allocate` when given one that has it (buffers its kernels use without copies).
+ */
+export function ensureSize(current: Float32Array, size: number, backend?: Backend): Float32Array {
+  if (current.length >= size) return current;
+  const length = Math.max(size, Math.ceil(current.length * 1.5));
+  return backend?.allocate !== undefined ? backend.allocate(length) : new Float32Array(length);
 }
 
 /** Gives each unnamed layer a Keras-like name, "dense", "dense_1", ..., unique within one model. */

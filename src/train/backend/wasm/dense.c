@@ -46,21 +46,24 @@ void dense_forward(const float *x, const float *w, const float *bias, float *y, 
 }
 
 /*
- * From the layer's input x [m, k], its output y [m, n] and dy [m, n] (overwritten with
- * dz = dy·act'(y)): dw = xᵀ·dz [k, n] (dw may be 0), db = Σ_rows dz [n] (db may be 0),
+ * From the layer's input x [m, k], its output y [m, n] and dy [m, n]: dz = dy·act'(y) [m, n]
+ * (written to dz for relu, where dz may be dy; dz is untouched for linear, whose dz is dy),
+ * dw = xᵀ·dz [k, n] (dw may be 0), db = Σ_rows dz [n] (db may be 0),
  * dx = dz·w_tailᵀ [m, dx_width] with w_tail the last dx_width rows of w (dx may be 0).
  */
-void dense_backward(const float *x, const float *w_tail, const float *y, float *dy, float *dw, float *db,
-    float *dx, int m, int n, int k, int act, int dx_width, float *pa, float *pb) {
+void dense_backward(const float *x, const float *w_tail, const float *y, const float *dy_in, float *dz, float *dw,
+    float *db, float *dx, int m, int n, int k, int act, int dx_width, float *pa, float *pb) {
   long size = (long)m * n;
+  const float *dy = dy_in;
   if (act == ACT_RELU) {
     const v128_t zero = wasm_f32x4_splat(0.0f);
     long i = 0;
     for (; i + 4 <= size; i += 4) {
       v128_t keep = wasm_f32x4_gt(wasm_v128_load(y + i), zero);
-      wasm_v128_store(dy + i, wasm_v128_and(wasm_v128_load(dy + i), keep));
+      wasm_v128_store(dz + i, wasm_v128_and(wasm_v128_load(dy + i), keep));
     }
-    for (; i < size; i++) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+    for (; i < size; i++) dz[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+    dy = dz;
   }
   if (dw) matmul(x, dy, dw, k, n, m, 1, 0, 0, pa, pb);
   if (db) {
@@ -98,4 +101,11 @@ void dropout_forward(const float *x, float *y, float *mask, int n, unsigned *sta
   int i = 0;
   for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(x + i), wasm_v128_load(mask + i)));
   for (; i < n; i++) y[i] = x[i] * mask[i];
+}
+
+/* out[i] = a[i]·b[i] in float32 (dropout's backward: ∂loss/∂x = ∂loss/∂y · mask); out may be a or b. */
+void multiply(const float *a, const float *b, float *out, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  for (; i < n; i++) out[i] = a[i] * b[i];
 }
