@@ -45,6 +45,30 @@ describe('training data', () => {
     expect(() => gatherer.gather(order, 0, 4)).toThrow(/capacity/);
   });
 
+  it('gathers tensors with a fixed number of ids per row (packed row by row) beside ragged ones', async () => {
+    const d = await collectDataset([{
+      features: featureBatch([[1], [2], [3], [4]], {
+        one: ragged([[7], [8], [9], [6]], 10, 'sum', null),
+        two: ragged([[1, 2], [3, 4], [5, 6], [7, 8]], 10, 'mean', null),
+        free: ragged([[1], [], [2, 3], [4]], 10, 'sum', null),
+      }),
+      labels: [0, 1, 0, 1],
+    }], true);
+    const gatherer = new BatchGatherer(d, 1, 3);
+    const order = Int32Array.of(2, 0, 3, 1);
+    const b = gatherer.gather(order, 0, 3);
+    expect(Array.from(b.sparse.one.ids.subarray(0, 3))).toEqual([9, 7, 6]);
+    expect(Array.from(b.sparse.one.offsets.subarray(0, 4))).toEqual([0, 1, 2, 3]);
+    expect(Array.from(b.sparse.two.ids.subarray(0, 6))).toEqual([5, 6, 1, 2, 7, 8]);
+    expect(Array.from(b.sparse.two.offsets.subarray(0, 4))).toEqual([0, 2, 4, 6]);
+    expect(Array.from(b.sparse.free.ids.subarray(0, 4))).toEqual([2, 3, 1, 4]);
+    expect(Array.from(b.sparse.free.offsets.subarray(0, 4))).toEqual([0, 2, 3, 4]);
+    gatherer.gather(order, 3, 1);
+    expect(b.sparse.two.ids[0]).toBe(3);
+    expect(b.sparse.two.ids[1]).toBe(4);
+    expect(Array.from(b.sparse.two.offsets.subarray(0, 2))).toEqual([0, 2]);
+  });
+
   it('shuffles as a permutation, the same for the same seed', () => {
     const a = identityOrder(100), b = identityOrder(100);
     shuffleInPlace(a, new Random(1));
