@@ -5,6 +5,7 @@ import { delimiterHint, type DialectBytes } from '../io/csv/dialect.ts';
 import { fieldText, NullTokens } from '../io/csv/field-text.ts';
 import { RowSpans } from '../io/csv/row-spans.ts';
 import { TOKENIZE, type TokenizerCursor, tokenizeRows } from '../io/csv/tokenizer.ts';
+import { WasmTokenizer } from '../io/csv/wasm-tokenizer.ts';
 import { fromConfig } from '../spec/config.ts';
 import { DataError } from '../spec/errors.ts';
 import { concatFeatureBatches, type FeatureBatch } from '../tensor/feature-batch.ts';
@@ -77,7 +78,10 @@ export class ChunkTransformer {
   private readonly fields: readonly number[];
   readonly graph: FeatureGraph;
   private readonly nulls: NullTokens;
-  private readonly spans: RowSpans;
+  /** The spans of the run being converted (the WebAssembly tokenizer's, which `load` may replace). */
+  private spans: RowSpans;
+  /** The WebAssembly tokenizer (each chunk is copied into it once), or null: tokenizeRows in JS. */
+  private readonly wasm: WasmTokenizer | null;
   private readonly builders: Builders[] = [];
   private readonly bad = new BadFields();
   private readonly origins = new RowOrigins();
@@ -95,7 +99,9 @@ export class ChunkTransformer {
     // Compiled against the file's schema; the executor finds each feature by name in the (converted) batches.
     this.graph = compile(fromConfig(init.spec), this.plan.schema, { hash: init.hash });
     this.nulls = new NullTokens(init.nullValues);
-    this.spans = new RowSpans(Math.min(RUN_ROWS, init.batchSize), init.names.length);
+    const runRows = Math.min(RUN_ROWS, init.batchSize);
+    this.wasm = init.tokenizer === 'js' ? null : WasmTokenizer.create(runRows, init.names.length);
+    this.spans = this.wasm?.spans ?? new RowSpans(runRows, init.names.length);
     this.labels = init.label === null ? null : new LabelReader(init.label, this.converted.names.indexOf(init.label.key));
   }
 
@@ -124,15 +130,23 @@ export class ChunkTransformer {
 
   private parse(bytes: Uint8Array, task: ChunkTask, outcome: ChunkOutcome): RecordBatch[] {
     const builders = this.buildersFor(task.dialect);
-    const spans = this.spans, batchSize = this.init.batchSize, list = builders.list;
+    const batchSize = this.init.batchSize, list = builders.list, wasm = this.wasm;
     const cursor: TokenizerCursor = { pos: 0, line: 1 };
     const batches: RecordBatch[] = [];
     this.origins.clear();
+    if (wasm !== null) {
+      const t0 = this.timings ? performance.now() : 0;
+      wasm.load(bytes);
+      this.spans = wasm.spans;
+      if (this.timings) this.timings.tokenize += performance.now() - t0;
+    }
+    const spans = this.spans;
     for (;;) {
       spans.clear();
       const maxRows = Math.min(spans.capacity, batchSize - list[0].length);
       const t0 = this.timings ? performance.now() : 0;
-      const status = tokenizeRows(bytes, bytes.length, true, task.dialect, spans, cursor, maxRows);
+      const status = wasm !== null ? wasm.tokenize(bytes.length, true, task.dialect, cursor, maxRows)
+        : tokenizeRows(bytes, bytes.length, true, task.dialect, spans, cursor, maxRows);
       const t1 = this.timings ? performance.now() : 0;
       if (spans.rows > 0) this.convertRun(bytes, task, builders, outcome);
       if (list[0].length >= batchSize) batches.push(this.finishBatch(list));
@@ -159,7 +173,8 @@ export class ChunkTransformer {
       d.escape === dialect.escape && d.trimLeadingSpaces === dialect.trimLeadingSpaces && d.comment === dialect.comment;
     let found = this.builders.find((b) => same(b.dialect));
     if (!found) {
-      found = { dialect, list: makeBuilders(this.converted, { capacity: this.init.batchSize, dialect, nulls: this.nulls }) };
+      found = { dialect, list: makeBuilders(this.converted,
+        { capacity: this.init.batchSize, dialect, nulls: this.nulls, accelerator: this.wasm }) };
       this.builders.push(found);
     }
     return found;

@@ -32,6 +32,8 @@ export interface TransformInit {
   reuseBuffers: boolean;
   /** Time the stages of each chunk (ChunkOutcome.timings). */
   profile: boolean;
+  /** The tokenizer: 'wasm' (default, where WebAssembly runs) or 'js' (tokenizeRows; the reference, for tests). */
+  tokenizer?: 'wasm' | 'js';
 }
 
 /** Milliseconds a chunk spent per stage (with `profile`). */

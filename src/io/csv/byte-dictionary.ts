@@ -32,6 +32,11 @@ export class ByteDictionary {
     return id;
   }
 
+  /** The bytes of entry `id` (a view, valid until the next entry is added). */
+  entry(id: number): Uint8Array {
+    return this.bytes.subarray(this.offsets[id], this.offsets[id + 1]);
+  }
+
   private lookup(buf: Uint8Array, s: number, e: number): number {
     let h = 0x811c9dc5;
     for (let p = s; p < e; p++) h = Math.imul(h ^ buf[p], 0x01000193);

@@ -1,4 +1,5 @@
 import type { Data, DataType } from 'apache-arrow';
+import type { ByteDictionary } from './byte-dictionary.ts';
 import type { DialectBytes } from './dialect.ts';
 import type { NullTokens } from './field-text.ts';
 import type { RowSpans } from './row-spans.ts';
@@ -8,6 +9,18 @@ export interface BuilderContext {
   capacity: number;
   dialect: DialectBytes;
   nulls: NullTokens;
+  /** Finds the common fields of a run faster (the WebAssembly tokenizer, whose spans the run is in). */
+  accelerator?: FieldAccelerator | null;
+}
+
+/** Bulk conversion of the plain fields of a run; the builder converts the rest (and checks `spans` is ours). */
+export interface FieldAccelerator {
+  /**
+   * For rows `[0, spans.rows)`: the dictionary id of field `column` when it is unquoted, not a null token and
+   * already in `dictionary`, else -1; null when `spans` are not the accelerator's or it cannot help.
+   */
+  dictionaryIds(spans: RowSpans, column: number, dictionary: ByteDictionary, nulls: NullTokens, quote: number):
+    Int32Array | null;
 }
 
 /** Fields that a builder could not convert, by row of the current run: collected, then rejected by the reader. */

@@ -29,8 +29,18 @@ export class DictionaryBuilder implements ColumnBuilder {
     const n = spans.rows, stride = spans.numColumns, starts = spans.starts, ends = spans.ends;
     const keys = this.keys, base = this.length, quote = this.ctx.dialect.quote, nulls = this.ctx.nulls;
     const dictionary = this.dictionary;
+    const fast = this.ctx.accelerator?.dictionaryIds(spans, column, dictionary, nulls, quote) ?? null;
     for (let r = 0; r < n; r++) {
-      const k = r * stride + column, s = starts[k], e = ends[k], i = base + r;
+      const i = base + r;
+      if (fast !== null) {
+        const found = fast[r];
+        if (found >= 0) {
+          keys[i] = found;
+          if (this.validity.valid !== null) this.validity.valid[i] = 1;
+          continue;
+        }
+      }
+      const k = r * stride + column, s = starts[k], e = ends[k];
       let id: number;
       if (isQuoted(buf, s, e, quote)) {
         id = this.idOfQuoted(buf, s, e);

@@ -1,3 +1,13 @@
+/** The arrays of a {@link RowSpans}, for spans that live in memory owned by someone else. */
+export interface RowSpanArrays {
+  starts: Int32Array;
+  ends: Int32Array;
+  fieldCounts: Int32Array;
+  rowStarts: Int32Array;
+  rowEnds: Int32Array;
+  lines: Float64Array;
+}
+
 /**
  * Where each field of a run of tokenized rows lies in the read buffer, as byte offsets `[start, end)`,
  * row-major with `numColumns` slots per row. A quoted field's span includes its quotes, so a reader can
@@ -17,13 +27,14 @@ export class RowSpans {
   /** 1-based line on which each row starts. */
   readonly lines: Float64Array;
 
-  constructor(readonly capacity: number, readonly numColumns: number) {
-    this.starts = new Int32Array(capacity * numColumns);
-    this.ends = new Int32Array(capacity * numColumns);
-    this.fieldCounts = new Int32Array(capacity);
-    this.rowStarts = new Int32Array(capacity);
-    this.rowEnds = new Int32Array(capacity);
-    this.lines = new Float64Array(capacity);
+  /** `arrays`: where the spans live (the WebAssembly tokenizer's memory); default new arrays of the capacity. */
+  constructor(readonly capacity: number, readonly numColumns: number, arrays?: RowSpanArrays) {
+    this.starts = arrays?.starts ?? new Int32Array(capacity * numColumns);
+    this.ends = arrays?.ends ?? new Int32Array(capacity * numColumns);
+    this.fieldCounts = arrays?.fieldCounts ?? new Int32Array(capacity);
+    this.rowStarts = arrays?.rowStarts ?? new Int32Array(capacity);
+    this.rowEnds = arrays?.rowEnds ?? new Int32Array(capacity);
+    this.lines = arrays?.lines ?? new Float64Array(capacity);
   }
 
   clear(): void {
