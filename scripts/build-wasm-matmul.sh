@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 common="--target=wasm32 -O3 -msimd128 -mbulk-memory -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -Werror
   -Wl,--no-entry -Wl,--export=matmul -Wl,--export=dense_forward -Wl,--export=dense_backward -Wl,--export=dropout_forward
-  -Wl,--export=multiply -Wl,--export=packed_a_floats -Wl,--export=packed_b_floats
+  -Wl,--export=multiply -Wl,--export=adam_update -Wl,--export=packed_a_floats -Wl,--export=packed_b_floats
   -Wl,--export=__heap_base -Wl,--stack-first -Wl,-z,stack-size=65536"
 clang $common -o "$tmp/matmul.wasm" $src
 # Shared: 2 pages at first (the stack), at most 2 GiB (matmul-wasm.ts creates the memory with these limits).

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Activation } from '../../src/train/backend/backend.ts';
 import { JsBackend } from '../../src/train/backend/js.ts';
+import { Adam } from '../../src/train/optimizers/adam.ts';
+import { Parameter, withParameterBackend } from '../../src/train/parameter.ts';
 import { Random } from '../../src/train/random.ts';
 import { activationReference, matmulReference, randomArray, seededRandom } from './backend-reference.ts';
 
@@ -150,6 +152,32 @@ describe('fused dense ops', () => {
     const a = resident(randomArray(random, 1000)), b = resident(randomArray(random, 1000)), out = residentBackend.allocate(1000);
     residentBackend.multiply(a, b, out, 1000);
     expect(Array.from(out)).toEqual(Array.from(a, (v, i) => Math.fround(v * b[i])));
+  });
+
+  it("Adam's update of parameters placed in the backend (wasm, float64 SIMD) matches the JS loop bit for bit", () => {
+    const random = seededRandom(13), backend = new JsBackend();
+    for (const [rows, cols] of [[1, 1], [3, 5], [51, 100], [25, 1]]) {
+      const init = randomArray(random, rows * cols);
+      const plain = new Parameter('p', init.slice(), rows, cols);
+      const placed = withParameterBackend(backend, () => new Parameter('p', init.slice(), rows, cols));
+      expect(placed.backend).toBe(backend);
+      expect(placed.value.buffer).toBeInstanceOf(SharedArrayBuffer);
+      const a = new Adam({ learningRate: 0.01 }), b = new Adam({ learningRate: 0.01 });
+      for (let step = 0; step < 5; step++) {
+        const grad = randomArray(random, rows * cols, -3, 3);
+        if (step === 2) grad.fill(0, 0, Math.min(3, grad.length));
+        plain.grad.set(grad);
+        placed.grad.set(grad);
+        a.apply([plain]);
+        b.apply([placed]);
+        expect(Array.from(placed.value)).toEqual(Array.from(plain.value));
+        expect(Array.from(b.slots(placed).m)).toEqual(Array.from(a.slots(plain).m));
+        expect(Array.from(b.slots(placed).v)).toEqual(Array.from(a.slots(plain).v));
+      }
+      // The wasm path is the one that ran: it accepts the placed parameter and its slots.
+      expect(backend.adamUpdate(placed.value, placed.grad, b.slots(placed).m, b.slots(placed).v, 0, 0, 0, 0, 0)).toBe(true);
+      expect(backend.adamUpdate(plain.value, plain.grad, a.slots(plain).m, a.slots(plain).v, 0, 0, 0, 0, 0)).toBe(false);
+    }
   });
 });
 

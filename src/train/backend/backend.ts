@@ -126,11 +126,20 @@ export interface Backend {
 
   /** Optional: out[i] = a[i]·b[i] in float32 for i < n (dropout's backward); `out` may be `a` or `b`. */
   multiply?(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
+
+  /**
+   * Optional: Adam's dense update of w[0..n) (optimizers/adam.ts: m, v and w from g, with the step's
+   * α and c1 = 1 − β1, c2 = 1 − β2, ε), bit for bit as the JS loop. Returns false, doing nothing,
+   * when it cannot run on these arrays (the js backend: unless all four came from `allocate`).
+   */
+  adamUpdate?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number, alpha: number, c1: number,
+    c2: number, eps: number): boolean;
 }
 
 /*
- * No elementwise optimizer ops (axpy and the like) here, on purpose: parameters and their slots
- * live in host Float32Arrays, each optimizer (SGD, Adagrad, Adam, FTRL) is one fused loop of its
- * own that a generic axpy would split into several passes, and sending a parameter to a device
- * and back costs more than updating it where it is. Optimizers stay plain JS loops.
+ * No elementwise optimizer ops (axpy and the like) here, on purpose: each optimizer (SGD, Adagrad,
+ * Adam, FTRL) is one fused loop of its own that a generic axpy would split into several passes, and
+ * sending a parameter to a device and back costs more than updating it where it is. Optimizers are
+ * plain JS loops, except Adam's dense update, which runs where a parameter lives (`adamUpdate`) when
+ * its backend placed it (a Parameter built while a model's backend was known: parameter.ts).
  */

@@ -112,6 +112,11 @@ export class JsBackend implements Backend {
     return this.kernel instanceof WasmMatmul ? this.kernel.allocate(length) : new Float32Array(length);
   }
 
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number, alpha: number, c1: number,
+    c2: number, eps: number): boolean {
+    return this.kernel instanceof WasmMatmul && this.kernel.adamUpdate(w, g, m, v, n, alpha, c1, c2, eps);
+  }
+
   multiply(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
     if (this.kernel instanceof WasmMatmul) this.kernel.multiply(a, b, out, n);
     else for (let i = 0; i < n; i++) out[i] = a[i] * b[i];

@@ -29,6 +29,7 @@ interface MatmulExports {
   dense_backward(x: number, wTail: number, y: number, dy: number, dz: number, dw: number, db: number, dx: number, m: number,
     n: number, k: number, act: number, dxWidth: number, packedA: number, packedB: number): void;
   multiply(a: number, b: number, out: number, n: number): void;
+  adam_update(w: number, g: number, m: number, v: number, n: number, alpha: number, c1: number, c2: number, eps: number): void;
   dropout_forward(x: number, y: number, mask: number, n: number, state: number, threshold: number, always: number, scale: number): void;
 }
 
@@ -135,7 +136,11 @@ export class WasmMatmul {
     if (!this.resident) return new Float32Array(length);
     if (this.arenaAt + length > this.arenaEnd) {
       const size = Math.max(align(length), CHUNK);
-      this.arenaAt = this.reserve(size);
+      try {
+        this.arenaAt = this.reserve(size);
+      } catch {
+        return new Float32Array(length); // past the memory's maximum: a plain array, copied per call
+      }
       this.arenaEnd = this.arenaAt + size;
     }
     const buffer = this.memory.buffer;
@@ -257,6 +262,18 @@ export class WasmMatmul {
       return;
     }
     for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+  }
+
+  /**
+   * Adam's dense update of w[0..n) from g with slots m, v (optimizers/adam.ts, bit for bit), in
+   * wasm when all four are resident; returns false, doing nothing, otherwise.
+   */
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number, alpha: number, c1: number,
+    c2: number, eps: number): boolean {
+    const wr = this.address(w), gr = this.address(g), mr = this.address(m), vr = this.address(v);
+    if (wr < 0 || gr < 0 || mr < 0 || vr < 0) return false;
+    this.exports.adam_update(wr, gr, mr, vr, n, alpha, c1, c2, eps);
+    return true;
   }
 
   /** The byte address of a resident buffer in this memory, or −1 for any other array. */

@@ -21,7 +21,7 @@ import { createMetric, type MetricName } from '../metrics/create.ts';
 import { Mean, type Metric } from '../metrics/metric.ts';
 import type { Optimizer } from '../optimizers/optimizer.ts';
 import type { OptimizerName } from '../optimizers/create.ts';
-import type { Parameter } from '../parameter.ts';
+import { type Parameter, withParameterBackend } from '../parameter.ts';
 import { Random } from '../random.ts';
 import { type BatchLogs, type Callback, type History, type Logs, type StepProfile, notify } from './callbacks.ts';
 
@@ -289,7 +289,7 @@ export abstract class Model {
    * for `setWeights` before any training, e.g. when restoring saved weights.
    */
   build(features: FeatureBatch): void {
-    if (!this.built) this.buildNetwork(features, this.initRandom);
+    if (!this.built) this.buildWithBackend(features);
   }
 
   /** Copies of every parameter's values, by name. */
@@ -440,7 +440,7 @@ export abstract class Model {
 
   /** Builds on the first batch; checks a streamed batch's labels; returns the label width. */
   private streamBatch(features: FeatureBatch, labels: Float32Array, what: string, index: number): number {
-    if (!this.built) this.buildNetwork(features, this.initRandom);
+    if (!this.built) this.buildWithBackend(features);
     const { loss } = this.requireCompiled();
     const units = this.units, labelWidth = loss.labelWidth(units);
     if (labels.length !== features.numRows * labelWidth) {
@@ -467,7 +467,7 @@ export abstract class Model {
     let i = 0;
     for await (const raw of data) {
       const { features } = unpackStreamed(raw, false, what, i);
-      if (!this.built && features.numRows > 0) this.buildNetwork(features, this.initRandom);
+      if (!this.built && features.numRows > 0) this.buildWithBackend(features);
       if (this.built && !this.needsAdaptation()) return false;
       moments.add(features);
       if (limit !== undefined && ++i >= limit) break;
@@ -511,7 +511,7 @@ export abstract class Model {
       const { features } = unpackStreamed(raw, false, 'predict data', index++);
       const rows = features.numRows;
       if (rows === 0) continue;
-      if (!this.built) this.buildNetwork(features, this.initRandom);
+      if (!this.built) this.buildWithBackend(features);
       const units = this.units;
       const out = this.forward(backend, features, rows, false);
       const target = new Float32Array(rows * units);
@@ -570,8 +570,13 @@ export abstract class Model {
     return this.backend;
   }
 
+  /** Builds the layers, their dense parameters placed in the backend's memory once it is known (withParameterBackend). */
+  private buildWithBackend(features: FeatureBatch): void {
+    withParameterBackend(this.backend, () => this.buildNetwork(features, this.initRandom));
+  }
+
   private ensureBuilt(dataset: Dataset): void {
-    if (!this.built) this.buildNetwork(dataset.features, this.initRandom);
+    if (!this.built) this.buildWithBackend(dataset.features);
   }
 
   private ensureGroups(): ParameterGroup[] {

@@ -7,6 +7,7 @@
  * untouched rows keep their moments as they were instead of decaying them (dense Adam would move
  * every row of an embedding table on every step, at O(vocabulary) cost).
  */
+import type { Parameter } from '../parameter.ts';
 import { Optimizer } from './optimizer.ts';
 import type { LearningRate } from './schedules.ts';
 
@@ -42,6 +43,13 @@ export class Adam extends Optimizer {
 
   protected beginStep(learningRate: number, t: number): void {
     this.alpha = (learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+  }
+
+  /** The same loop in WebAssembly SIMD (float64, bit for bit) where the backend placed the parameter and its slots. */
+  protected override updateInPlace(p: Parameter, slots: Float32Array[]): boolean {
+    const backend = p.backend;
+    return backend?.adamUpdate !== undefined &&
+      backend.adamUpdate(p.value, p.grad, slots[0], slots[1], p.size, this.alpha, 1 - this.beta1, 1 - this.beta2, this.epsilon);
   }
 
   protected update(w: Float32Array, g: Float32Array, slots: Float32Array[], start: number, end: number): void {

@@ -36,7 +36,7 @@ export abstract class Optimizer {
       const slots = this.slotArrays(p);
       const touched = p.touched;
       if (touched === null) {
-        this.update(p.value, p.grad, slots, 0, p.size);
+        if (!this.updateInPlace(p, slots)) this.update(p.value, p.grad, slots, 0, p.size);
         continue;
       }
       const cols = p.cols, rows = touched.rows, grad = p.grad;
@@ -74,6 +74,14 @@ export abstract class Optimizer {
   /** Updates value[start..end) from grad[start..end) and the slots' same span. */
   protected abstract update(value: Float32Array, grad: Float32Array, slots: Float32Array[], start: number, end: number): void;
 
+  /**
+   * A whole dense parameter's update run by its backend (Parameter.backend), with the same results
+   * as `update`; false (the default) when it cannot, and `update` runs instead.
+   */
+  protected updateInPlace(_parameter: Parameter, _slots: Float32Array[]): boolean {
+    return false;
+  }
+
   /** The value a slot starts at (0 unless overridden). */
   protected initialSlotValue(_slot: string): number {
     return 0;
@@ -82,7 +90,7 @@ export abstract class Optimizer {
   private slotArrays(p: Parameter): Float32Array[] {
     let arrays = this.slotMap.get(p);
     if (arrays === undefined) {
-      arrays = this.slotNames.map((slot) => new Float32Array(p.size).fill(this.initialSlotValue(slot)));
+      arrays = this.slotNames.map((slot) => p.allocate(p.size).fill(this.initialSlotValue(slot)));
       this.slotMap.set(p, arrays);
     }
     return arrays;

@@ -109,3 +109,41 @@ void multiply(const float *a, const float *b, float *out, int n) {
   for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
   for (; i < n; i++) out[i] = a[i] * b[i];
 }
+
+/*
+ * Adam's dense update (optimizers/adam.ts) over n floats, in float64 as the JS loop computes it:
+ * m' = m + c1·(g − m), v' = v + c2·(g² − v), stored as float32; w ← w − α·m' / (√v' + ε) with
+ * m', v' unrounded. Same operations in the same order, each correctly rounded (no fused
+ * multiply-add in wasm), so the results match the JS loop bit for bit; two lanes at a time.
+ */
+static inline v128_t adam_half(v128_t g, v128_t *m, v128_t *v, v128_t w, v128_t c1, v128_t c2, v128_t alpha, v128_t eps) {
+  v128_t mi = wasm_f64x2_add(*m, wasm_f64x2_mul(c1, wasm_f64x2_sub(g, *m)));
+  v128_t vi = wasm_f64x2_add(*v, wasm_f64x2_mul(c2, wasm_f64x2_sub(wasm_f64x2_mul(g, g), *v)));
+  *m = mi;
+  *v = vi;
+  return wasm_f64x2_sub(w, wasm_f64x2_div(wasm_f64x2_mul(alpha, mi), wasm_f64x2_add(wasm_f64x2_sqrt(vi), eps)));
+}
+
+#define PROMOTE_HI(x) wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3))
+#define DEMOTE2(lo, hi) wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5)
+
+void adam_update(float *w, const float *g, float *m, float *v, int n, double alpha, double c1, double c2, double eps) {
+  const v128_t vc1 = wasm_f64x2_splat(c1), vc2 = wasm_f64x2_splat(c2), valpha = wasm_f64x2_splat(alpha), veps = wasm_f64x2_splat(eps);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t g4 = wasm_v128_load(g + i), m4 = wasm_v128_load(m + i), v4 = wasm_v128_load(v + i), w4 = wasm_v128_load(w + i);
+    v128_t mlo = wasm_f64x2_promote_low_f32x4(m4), mhi = PROMOTE_HI(m4);
+    v128_t vlo = wasm_f64x2_promote_low_f32x4(v4), vhi = PROMOTE_HI(v4);
+    v128_t wlo = adam_half(wasm_f64x2_promote_low_f32x4(g4), &mlo, &vlo, wasm_f64x2_promote_low_f32x4(w4), vc1, vc2, valpha, veps);
+    v128_t whi = adam_half(PROMOTE_HI(g4), &mhi, &vhi, PROMOTE_HI(w4), vc1, vc2, valpha, veps);
+    wasm_v128_store(m + i, DEMOTE2(mlo, mhi));
+    wasm_v128_store(v + i, DEMOTE2(vlo, vhi));
+    wasm_v128_store(w + i, DEMOTE2(wlo, whi));
+  }
+  for (; i < n; i++) {
+    double gi = g[i], mi = m[i] + c1 * (gi - m[i]), vi = v[i] + c2 * (gi * gi - v[i]);
+    m[i] = (float)mi;
+    v[i] = (float)vi;
+    w[i] = (float)(w[i] - (alpha * mi) / (__builtin_sqrt(vi) + eps));
+  }
+}
