@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds src/io/csv/wasm/tokenizer.c (the CSV tokenizer, a port of src/io/csv/tokenizer.ts, and the lookup of
-# dictionary columns in mirrors of their dictionaries) into
+# dictionary columns in mirrors of their dictionaries, and the parsing of plain int32 fields) into
 # src/io/csv/tokenizer-wasm-module.ts as base64, so that running or testing the project needs no C toolchain.
 # WebAssembly with 128-bit SIMD (Node >= 16.4), no threads. It imports its memory (env.memory, 2 pages at least):
 # the JS side sizes a memory for each input instead of growing one, because growing detaches the old buffer,
@@ -13,7 +13,7 @@ out=src/io/csv/tokenizer-wasm-module.ts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 clang --target=wasm32 -O3 -msimd128 -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--export=tokenize_rows -Wl,--export=mirror_add -Wl,--export=mirror_lookup -Wl,--export=__heap_base -Wl,--stack-first -Wl,-z,stack-size=65536 \
+  -Wl,--no-entry -Wl,--export=tokenize_rows -Wl,--export=mirror_add -Wl,--export=mirror_lookup -Wl,--export=int32_column -Wl,--export=__heap_base -Wl,--stack-first -Wl,-z,stack-size=65536 \
   -Wl,--import-memory -Wl,--initial-memory=131072 \
   -o "$tmp/tokenizer.wasm" $src
 {

@@ -10,8 +10,9 @@ import { TOKENIZE, tokenizeRows } from '../../src/io/csv/tokenizer.ts';
 import { WasmTokenizer } from '../../src/io/csv/wasm-tokenizer.ts';
 
 /**
- * Dictionary columns converted with the WebAssembly tokenizer's mirrors against the builders alone (the
- * reference): the same keys, dictionaries, nulls and bad fields, batch by batch, run by run.
+ * Dictionary and int32 columns converted with the WebAssembly module's help (dictionary mirrors, int32 fields)
+ * against the builders alone (the reference): the same keys, values, dictionaries, nulls and bad fields,
+ * batch by batch, run by run.
  */
 
 const D = dialectBytes({ delimiter: ',', quote: '"', escape: '"', trimLeadingSpaces: true }, undefined);
@@ -65,16 +66,19 @@ function build(bytes: Uint8Array, types: CsvColumnType[], nullValues: readonly s
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
-describe('dictionary columns with the WebAssembly mirrors', () => {
+describe('dictionary and int32 columns with the WebAssembly module', () => {
   it('match the builders alone on values that are quoted, null tokens, empty, invalid UTF-8 or ragged', () => {
     const value = fc.constantFrom('a', 'b', 'Bachelors', 'Married-civ-spouse', '"a"', '"?"', '?', '', '""', 'NA', '"NA"',
-      'x\u00e9', '\u00ff', '12345678', '123456789abcdefgh', '"a,b"', '"q""q"', 'a ', 'b', 'Married-civ-spousE');
+      'x\u00e9', '\u00ff', '12345678', '123456789abcdefgh', '"a,b"', '"q""q"', 'a ', 'b', 'Married-civ-spousE',
+      // for the int32 column
+      '42 ', '-7', '+0012', '-0', '999999999', '1234567890', '2147483647', '2147483648', '-2147483648', '-', '+', '1 2',
+      '"5"', '" 6 "', '1e3', '0x1', '3.0', '00000000000000000001');
     const row = fc.array(value, { minLength: 2, maxLength: 4 }).map((vs) => vs.join(', '));
     fc.assert(fc.property(fc.array(row, { maxLength: 40 }), fc.constantFrom([''], ['', '?'], ['NA'], []),
       fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 12 }), (rows, nullValues, capacity, batchSize) => {
         // ÿ stands for a byte that is not UTF-8 (0xff); the int32 column sees numbers and text alike
         const bytes = encode(rows.join('\n').replace(/\u00ff/g, '\u0001')).map((b) => (b === 1 ? 0xff : b));
-        const types: CsvColumnType[] = ['dictionary', 'dictionary', rows.length % 2 === 0 ? 'int32' : 'dictionary'];
+        const types: CsvColumnType[] = ['dictionary', 'int32', rows.length % 2 === 0 ? 'int32' : 'dictionary'];
         expect(build(bytes, types, nullValues, capacity, batchSize, true))
           .toEqual(build(bytes, types, nullValues, capacity, batchSize, false));
       }), { numRuns: 1500 });

@@ -21,6 +21,11 @@ export interface FieldAccelerator {
    */
   dictionaryIds(spans: RowSpans, column: number, dictionary: ByteDictionary, nulls: NullTokens, quote: number):
     Int32Array | null;
+  /**
+   * For rows `[0, spans.rows)`: `ok[r]` is 1 when field `column` is a plain integer that parseInt32Into reads as
+   * `values[r]`; 0 leaves the field to the builder. Null when `spans` are not the accelerator's.
+   */
+  int32Fields(spans: RowSpans, column: number): { values: Int32Array; ok: Uint8Array } | null;
 }
 
 /** Fields that a builder could not convert, by row of the current run: collected, then rejected by the reader. */

@@ -32,8 +32,15 @@ export class Int32Builder implements ColumnBuilder {
   append(buf: Uint8Array, spans: RowSpans, column: number, bad: BadFields): void {
     const n = spans.rows, stride = spans.numColumns, starts = spans.starts, ends = spans.ends;
     const values = this.values, base = this.length;
+    const fast = this.ctx.accelerator?.int32Fields(spans, column) ?? null;
+    const fastValues = fast?.values, fastOk = fast?.ok;
     for (let r = 0; r < n; r++) {
       const k = r * stride + column, i = base + r;
+      if (fastOk !== undefined && fastOk[r] === 1) {
+        values[i] = fastValues![r];
+        if (this.validity.valid !== null) this.validity.valid[i] = 1;
+        continue;
+      }
       const code = parseInt32Into(buf, starts[k], ends[k], values, i);
       if (code === PARSED_INT.OK) {
         if (this.validity.valid !== null) this.validity.valid[i] = 1;

@@ -16,6 +16,8 @@ interface Exports {
   mirror_add: (mirror: number, src: number, len: number, id: number) => number;
   mirror_lookup: (mirror: number, buf: number, starts: number, ends: number, stride: number, column: number,
     rows: number, quote: number, out: number) => void;
+  int32_column: (buf: number, starts: number, ends: number, stride: number, column: number, rows: number, out: number,
+    ok: number) => void;
 }
 
 /** A dictionary's mirror in the memory: where, how many of its entries were offered, whether it is full. */
@@ -72,13 +74,14 @@ export class WasmTokenizer implements FieldAccelerator {
   private words!: Int32Array;
   private memory8!: Uint8Array;
   private out!: Int32Array;
+  private ints!: { values: Int32Array; ok: Uint8Array };
   private mirrors = new Map<ByteDictionary, Mirror>();
   private state!: Int32Array;
   private line!: Float64Array;
   private bytes!: Uint8Array;
   /** Byte offsets in the memory of the state words, the span arrays and the input. */
   private readonly at: { state: number; line: number; lines: number; starts: number; ends: number; fieldCounts: number;
-    rowStarts: number; rowEnds: number; mirrors: number; out: number; scratch: number; buf: number };
+    rowStarts: number; rowEnds: number; mirrors: number; out: number; ok: number; scratch: number; buf: number };
 
   /** A tokenizer for runs of up to `capacity` rows of `numColumns` fields, or null without WebAssembly SIMD. */
   static create(capacity: number, numColumns: number): WasmTokenizer | null {
@@ -98,7 +101,7 @@ export class WasmTokenizer implements FieldAccelerator {
     this.at = {
       state: take(16), line: take(8), lines: take(8 * capacity), starts: take(4 * fields), ends: take(4 * fields),
       fieldCounts: take(4 * capacity), rowStarts: take(4 * capacity), rowEnds: take(4 * capacity),
-      mirrors: take(MIRRORS * MIRROR_SIZE), out: take(4 * capacity), scratch: take(SCRATCH), buf: take(0),
+      mirrors: take(MIRRORS * MIRROR_SIZE), out: take(4 * capacity), ok: take(capacity), scratch: take(SCRATCH), buf: take(0),
     };
     this.instantiate(FIRST_INPUT_BYTES);
   }
@@ -114,6 +117,7 @@ export class WasmTokenizer implements FieldAccelerator {
     this.words = new Int32Array(buffer);
     this.memory8 = new Uint8Array(buffer);
     this.out = new Int32Array(buffer, at.out, cap);
+    this.ints = { values: this.out, ok: new Uint8Array(buffer, at.ok, cap) };
     this.mirrors = new Map(); // a new memory: the mirrors start again
     this.state = new Int32Array(buffer, at.state, 3);
     this.line = new Float64Array(buffer, at.line, 1);
@@ -156,6 +160,13 @@ export class WasmTokenizer implements FieldAccelerator {
     this.exports.mirror_lookup(m.at, this.at.buf, this.at.starts, this.at.ends, spans.numColumns, column, spans.rows,
       quote, this.at.out);
     return this.out;
+  }
+
+  int32Fields(spans: RowSpans, column: number): { values: Int32Array; ok: Uint8Array } | null {
+    if (spans !== this.spans) return null;
+    const at = this.at;
+    this.exports.int32_column(at.buf, at.starts, at.ends, spans.numColumns, column, spans.rows, at.out, at.ok);
+    return this.ints;
   }
 
   /** The mirror of `dictionary`, with every entry it has now offered (those that fit, and are no null token). */

@@ -239,3 +239,26 @@ void mirror_lookup(const Mirror *m, const u8 *buf, const int *starts, const int 
     out[r] = id;
   }
 }
+
+// ---- int32 columns ----
+
+// out[r], ok[r] = 1: field `column` of row r when it is [spaces][+ or -]digits[spaces] with 1 to 9 digits
+// (parseInt32Into accepts it, with this value); else ok[r] = 0 and the JS builder parses it.
+void int32_column(const u8 *buf, const int *starts, const int *ends, int stride, int column, int rows, int *out,
+    u8 *ok) {
+  for (int r = 0; r < rows; r++) {
+    int k = r * stride + column, s = starts[k], e = ends[k];
+    while (s < e && buf[s] == SPACE) s++;
+    while (e > s && buf[e - 1] == SPACE) e--;
+    int negative = 0;
+    if (s < e && (buf[s] == '-' || buf[s] == '+')) negative = buf[s++] == '-';
+    int n = e - s, v = 0, good = n >= 1 && n <= 9;
+    for (int p = s; good && p < e; p++) {
+      unsigned digit = (unsigned)buf[p] - '0';
+      if (digit > 9) good = 0;
+      v = v * 10 + (int)digit;
+    }
+    out[r] = negative ? -v : v;
+    ok[r] = (u8)good;
+  }
+}
