@@ -16,16 +16,24 @@ export interface BuilderContext {
 /** Bulk conversion of the plain fields of a run; the builder converts the rest (and checks `spans` is ours). */
 export interface FieldAccelerator {
   /**
-   * For rows `[0, spans.rows)`: the dictionary id of field `column` when it is unquoted, not a null token and
-   * already in `dictionary`, else -1; null when `spans` are not the accelerator's or it cannot help.
+   * For rows `[0, spans.rows)`: `values[r]` is the dictionary id of field `column` when it is unquoted, not a
+   * null token and already in `dictionary`, else -1 (`misses` of them); null when `spans` are not the
+   * accelerator's or it cannot help. The result is valid until the next call.
    */
   dictionaryIds(spans: RowSpans, column: number, dictionary: ByteDictionary, nulls: NullTokens, quote: number):
-    Int32Array | null;
+    FastFields | null;
   /**
    * For rows `[0, spans.rows)`: `ok[r]` is 1 when field `column` is a plain integer that parseInt32Into reads as
-   * `values[r]`; 0 leaves the field to the builder. Null when `spans` are not the accelerator's.
+   * `values[r]`; 0 (`misses` of them) leaves the field to the builder. Null when `spans` are not the accelerator's.
    */
-  int32Fields(spans: RowSpans, column: number): { values: Int32Array; ok: Uint8Array } | null;
+  int32Fields(spans: RowSpans, column: number): FastFields | null;
+}
+
+/** What an accelerator converted: values by row of the run, which rows (ok, for int32), and how many it left. */
+export interface FastFields {
+  values: Int32Array;
+  ok: Uint8Array;
+  misses: number;
 }
 
 /** Fields that a builder could not convert, by row of the current run: collected, then rejected by the reader. */

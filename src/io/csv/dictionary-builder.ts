@@ -30,10 +30,17 @@ export class DictionaryBuilder implements ColumnBuilder {
     const keys = this.keys, base = this.length, quote = this.ctx.dialect.quote, nulls = this.ctx.nulls;
     const dictionary = this.dictionary;
     const fast = this.ctx.accelerator?.dictionaryIds(spans, column, dictionary, nulls, quote) ?? null;
+    if (fast !== null && fast.misses === 0) { // every field found: one copy
+      keys.set(fast.values.subarray(0, n), base);
+      if (this.validity.valid !== null) this.validity.valid.fill(1, base, base + n);
+      this.length = base + n;
+      return;
+    }
+    const ids = fast?.values ?? null;
     for (let r = 0; r < n; r++) {
       const i = base + r;
-      if (fast !== null) {
-        const found = fast[r];
+      if (ids !== null) {
+        const found = ids[r];
         if (found >= 0) {
           keys[i] = found;
           if (this.validity.valid !== null) this.validity.valid[i] = 1;

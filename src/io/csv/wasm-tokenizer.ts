@@ -1,5 +1,5 @@
 import type { ByteDictionary } from './byte-dictionary.ts';
-import type { FieldAccelerator } from './column-builder.ts';
+import type { FastFields, FieldAccelerator } from './column-builder.ts';
 import type { DialectBytes } from './dialect.ts';
 import type { NullTokens } from './field-text.ts';
 import { RowSpans } from './row-spans.ts';
@@ -15,9 +15,9 @@ interface Exports {
   tokenize_rows: TokenizeFn;
   mirror_add: (mirror: number, src: number, len: number, id: number) => number;
   mirror_lookup: (mirror: number, buf: number, starts: number, ends: number, stride: number, column: number,
-    rows: number, quote: number, out: number) => void;
+    rows: number, quote: number, out: number) => number;
   int32_column: (buf: number, starts: number, ends: number, stride: number, column: number, rows: number, out: number,
-    ok: number) => void;
+    ok: number) => number;
 }
 
 /** A dictionary's mirror in the memory: where, how many of its entries were offered, whether it is full. */
@@ -74,7 +74,8 @@ export class WasmTokenizer implements FieldAccelerator {
   private words!: Int32Array;
   private memory8!: Uint8Array;
   private out!: Int32Array;
-  private ints!: { values: Int32Array; ok: Uint8Array };
+  /** The result of the last dictionaryIds or int32Fields (they share the memory). */
+  private fast!: FastFields;
   private mirrors = new Map<ByteDictionary, Mirror>();
   private state!: Int32Array;
   private line!: Float64Array;
@@ -117,7 +118,7 @@ export class WasmTokenizer implements FieldAccelerator {
     this.words = new Int32Array(buffer);
     this.memory8 = new Uint8Array(buffer);
     this.out = new Int32Array(buffer, at.out, cap);
-    this.ints = { values: this.out, ok: new Uint8Array(buffer, at.ok, cap) };
+    this.fast = { values: this.out, ok: new Uint8Array(buffer, at.ok, cap), misses: 0 };
     this.mirrors = new Map(); // a new memory: the mirrors start again
     this.state = new Int32Array(buffer, at.state, 3);
     this.line = new Float64Array(buffer, at.line, 1);
@@ -153,20 +154,21 @@ export class WasmTokenizer implements FieldAccelerator {
   }
 
   dictionaryIds(spans: RowSpans, column: number, dictionary: ByteDictionary, nulls: NullTokens, quote: number):
-      Int32Array | null {
+      FastFields | null {
     if (spans !== this.spans) return null;
     const m = this.mirrorOf(dictionary, nulls);
     if (m === null) return null;
-    this.exports.mirror_lookup(m.at, this.at.buf, this.at.starts, this.at.ends, spans.numColumns, column, spans.rows,
-      quote, this.at.out);
-    return this.out;
+    this.fast.misses = this.exports.mirror_lookup(m.at, this.at.buf, this.at.starts, this.at.ends, spans.numColumns,
+      column, spans.rows, quote, this.at.out);
+    return this.fast;
   }
 
-  int32Fields(spans: RowSpans, column: number): { values: Int32Array; ok: Uint8Array } | null {
+  int32Fields(spans: RowSpans, column: number): FastFields | null {
     if (spans !== this.spans) return null;
     const at = this.at;
-    this.exports.int32_column(at.buf, at.starts, at.ends, spans.numColumns, column, spans.rows, at.out, at.ok);
-    return this.ints;
+    this.fast.misses = this.exports.int32_column(at.buf, at.starts, at.ends, spans.numColumns, column, spans.rows,
+      at.out, at.ok);
+    return this.fast;
   }
 
   /** The mirror of `dictionary`, with every entry it has now offered (those that fit, and are no null token). */

@@ -225,9 +225,11 @@ int mirror_add(Mirror *m, const u8 *src, int len, int id) {
 }
 
 // out[r]: the id of field `column` of row r when it is unquoted, not empty and in the mirror; else -1.
-void mirror_lookup(const Mirror *m, const u8 *buf, const int *starts, const int *ends, int stride, int column,
+// Returns the number of -1s.
+int mirror_lookup(const Mirror *m, const u8 *buf, const int *starts, const int *ends, int stride, int column,
     int rows, int quote, int *out) {
   const unsigned mask = (unsigned)m->mask;
+  int misses = 0;
   for (int r = 0; r < rows; r++) {
     int k = r * stride + column, s = starts[k], e = ends[k], id = -1;
     if (e > s && buf[s] != quote) {
@@ -245,15 +247,18 @@ void mirror_lookup(const Mirror *m, const u8 *buf, const int *starts, const int 
       }
     }
     out[r] = id;
+    misses += id < 0;
   }
+  return misses;
 }
 
 // ---- int32 columns ----
 
 // out[r], ok[r] = 1: field `column` of row r when it is [spaces][+ or -]digits[spaces] with 1 to 9 digits
-// (parseInt32Into accepts it, with this value); else ok[r] = 0 and the JS builder parses it.
-void int32_column(const u8 *buf, const int *starts, const int *ends, int stride, int column, int rows, int *out,
+// (parseInt32Into accepts it, with this value); else ok[r] = 0 and the JS builder parses it. Returns the 0s.
+int int32_column(const u8 *buf, const int *starts, const int *ends, int stride, int column, int rows, int *out,
     u8 *ok) {
+  int misses = 0;
   for (int r = 0; r < rows; r++) {
     int k = r * stride + column, s = starts[k], e = ends[k];
     while (s < e && buf[s] == SPACE) s++;
@@ -268,5 +273,7 @@ void int32_column(const u8 *buf, const int *starts, const int *ends, int stride,
     }
     out[r] = negative ? -v : v;
     ok[r] = (u8)good;
+    misses += !good;
   }
+  return misses;
 }
