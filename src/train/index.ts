@@ -2,7 +2,7 @@
 export type { Activation, Backend, Combiner, SparseIds } from './backend/backend.ts';
 export { createBackend, availableBackends, type BackendKind, type BackendChoice } from './backend/select.ts';
 export { JsBackend } from './backend/js.ts';
-export { Random } from './random.ts';
+export { Random } from '../kernels/random.ts';
 export { initialize, type Initializer } from './initializers.ts';
 export { l1, l2, l1l2, type Regularizer } from './regularizers.ts';
 export { argScope, type ArgScope } from './arg-scope.ts';

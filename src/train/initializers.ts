@@ -6,7 +6,7 @@
  * - `zeros`;
  * - `{truncatedNormal: {mean, stddev}}`: TF's embedding-column default uses stddev 1/√dimension.
  */
-import type { Random } from './random.ts';
+import type { Random } from '../kernels/random.ts';
 
 export type Initializer =
   | 'glorotUniform'

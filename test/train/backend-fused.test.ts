@@ -8,7 +8,7 @@ import type { Activation } from '../../src/train/backend/backend.ts';
 import { JsBackend } from '../../src/train/backend/js.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
 import { Parameter, withParameterBackend } from '../../src/train/parameter.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { activationReference, matmulReference, randomArray, seededRandom } from './backend-reference.ts';
 
 const wasm = new JsBackend();

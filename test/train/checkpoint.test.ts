@@ -7,7 +7,7 @@ import {
 } from '../../src/train/checkpoint/index.ts';
 import { dnnModel, wideAndDeepModel } from '../../src/train/model/wide-and-deep.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { featureBatch, ragged } from './train-helpers.ts';
 
 function data(n: number, seed: number, cardinality = 6) {

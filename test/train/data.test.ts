@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BatchGatherer, identityOrder } from '../../src/train/data/batch-gatherer.ts';
 import { collectDataset } from '../../src/train/data/examples.ts';
 import { shuffleInPlace } from '../../src/train/data/shuffle.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { featureBatch, ragged } from './train-helpers.ts';
 
 describe('training data', () => {

@@ -6,7 +6,7 @@ import { DenseFeatures } from '../../src/train/layers/dense-features.ts';
 import { Dense } from '../../src/train/layers/dense.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
 import { SGD } from '../../src/train/optimizers/sgd.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { categoricalColumnWithIdentity, embeddingColumn } from '../../src/index.ts';
 import { expectClose, featureBatch, numericalGradient, project, ragged, randomValues } from './train-helpers.ts';
 

@@ -10,7 +10,7 @@ import { wideAndDeepModel } from '../../src/train/model/wide-and-deep.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
 import { Ftrl } from '../../src/train/optimizers/ftrl.ts';
 import { type LearningRate, cosineDecay } from '../../src/train/optimizers/schedules.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { featureBatch, ragged } from './train-helpers.ts';
 
 /** Label 1 when a + b is even: needs the cross (wide) or the embeddings (deep). */

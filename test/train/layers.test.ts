@@ -4,7 +4,7 @@ import { JsBackend } from '../../src/train/backend/js.ts';
 import { Dense } from '../../src/train/layers/dense.ts';
 import { Dropout } from '../../src/train/layers/dropout.ts';
 import { initialize } from '../../src/train/initializers.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { l1, l1l2, l2 } from '../../src/train/regularizers.ts';
 import { argScope } from '../../src/train/arg-scope.ts';
 import { expectClose, numericalGradient, project, randomValues } from './train-helpers.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../../src/train/backend/js.ts';
 import { Linear } from '../../src/train/layers/linear.ts';
 import { Ftrl } from '../../src/train/optimizers/ftrl.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { expectClose, featureBatch, numericalGradient, project, ragged, randomValues } from './train-helpers.ts';
 
 const backend = new JsBackend();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../../src/train/backend/js.ts';
 import { createLoss } from '../../src/train/losses.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { expectClose, randomValues } from './train-helpers.ts';
 
 const backend = new JsBackend();

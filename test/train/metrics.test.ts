@@ -4,7 +4,7 @@ import { AUC } from '../../src/train/metrics/auc.ts';
 import { Precision, Recall } from '../../src/train/metrics/confusion.ts';
 import { createMetric } from '../../src/train/metrics/create.ts';
 import { MeanAbsoluteError, RootMeanSquaredError } from '../../src/train/metrics/regression.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 
 const f = (xs: number[]) => Float32Array.from(xs);
 

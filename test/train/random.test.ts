@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 
 describe('Random (xoshiro128**)', () => {
   it('repeats for a seed and differs between seeds', () => {

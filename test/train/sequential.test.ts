@@ -5,7 +5,7 @@ import { DenseFeatures } from '../../src/train/layers/dense-features.ts';
 import { Dropout } from '../../src/train/layers/dropout.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
 import { SGD } from '../../src/train/optimizers/sgd.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { l2 } from '../../src/train/regularizers.ts';
 import { featureBatch, ragged } from './train-helpers.ts';
 

@@ -2,7 +2,7 @@
 import type { Combiner } from '../../src/train/backend/backend.ts';
 import type { FeatureBatch, RaggedTensor } from '../../src/tensor/feature-batch.ts';
 import type { LayoutEntry } from '../../src/graph/nodes.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 
 /** A FeatureBatch from dense rows (all 'numeric' slots) and optional ragged tensors. */
 export function featureBatch(rows: number[][], sparse: Record<string, RaggedTensor> = {}): FeatureBatch {

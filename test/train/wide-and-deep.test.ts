@@ -3,7 +3,7 @@ import { WideAndDeep, dnnModel, linearModel, wideAndDeepModel } from '../../src/
 import { Adagrad } from '../../src/train/optimizers/adagrad.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
 import { Ftrl } from '../../src/train/optimizers/ftrl.ts';
-import { Random } from '../../src/train/random.ts';
+import { Random } from '../../src/kernels/random.ts';
 import { featureBatch, ragged } from './train-helpers.ts';
 
 /**

@@ -13,7 +13,7 @@ import { fingerprint } from './fingerprint.ts';
 import { transformBatches } from './map.ts';
 import type { Node } from './nodes.ts';
 import { readAhead } from './prefetch.ts';
-import { ShuffleRandom } from './random.ts';
+import { shuffleRandom } from './random.ts';
 import { rebatch } from './rebatch.ts';
 import { shuffleRows } from './shuffle.ts';
 import { givenBatches, readFiles, tableBatches } from './sources.ts';
@@ -37,7 +37,7 @@ export function run(node: Node): AsyncIterable<unknown> {
     case 'mapFn': return mapFn(run(node.input), node.fn);
     case 'shuffle': {
       const epoch = node.reshuffle ? node.state.iterations++ : 0;
-      return shuffleRows(run(node.input) as AsyncIterable<DatasetExample>, node.bufferRows, new ShuffleRandom(node.seed, epoch));
+      return shuffleRows(run(node.input) as AsyncIterable<DatasetExample>, node.bufferRows, shuffleRandom(node.seed, epoch));
     }
     case 'batch': return rebatch(run(node.input) as AsyncIterable<DatasetExample>, node.size, node.dropRemainder);
     case 'prefetch': {

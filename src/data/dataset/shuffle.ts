@@ -4,11 +4,11 @@
  * order. A buffer of 1 keeps the order; a buffer at least the dataset's size is a uniform permutation.
  * Rows are referenced, not copied, until an output batch gathers them.
  */
-import { ShuffleRandom } from './random.ts';
+import type { Random } from '../../kernels/random.ts';
 import { gatherRows } from './rows.ts';
 import type { DatasetExample } from './types.ts';
 
-export async function* shuffleRows(input: AsyncIterable<DatasetExample>, bufferRows: number, random: ShuffleRandom): AsyncGenerator<DatasetExample> {
+export async function* shuffleRows(input: AsyncIterable<DatasetExample>, bufferRows: number, random: Random): AsyncGenerator<DatasetExample> {
   const slotPart = new Int32Array(bufferRows), slotRow = new Int32Array(bufferRows);
   const parts = new Map<number, { example: DatasetExample; buffered: number }>();
   const part = (id: number) => parts.get(id)!.example;

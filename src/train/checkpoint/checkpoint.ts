@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Model } from '../model/model.ts';
-import { Random } from '../random.ts';
+import { Random } from '../../kernels/random.ts';
 import { type CheckpointData, type CheckpointHeader, decodeCheckpoint, decodeHeader, encodeCheckpoint } from './format.ts';
 
 export const INDEX_FILE = 'checkpoint';

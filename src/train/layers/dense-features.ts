@@ -23,7 +23,7 @@ import type { LayoutEntry } from '../../graph/nodes.ts';
 import type { EmbeddingColumn, FeatureColumn } from '../../spec/types.ts';
 import { columnName } from '../../spec/names.ts';
 import { Parameter } from '../parameter.ts';
-import type { Random } from '../random.ts';
+import type { Random } from '../../kernels/random.ts';
 import { Embedding, type EmbeddingOptions } from './embedding.ts';
 import { ensureSize } from './layer.ts';
 

@@ -8,7 +8,7 @@ import type { Activation, Backend } from '../backend/backend.ts';
 import { currentDefaults } from '../arg-scope.ts';
 import { type Initializer, initialize } from '../initializers.ts';
 import { Parameter } from '../parameter.ts';
-import type { Random } from '../random.ts';
+import type { Random } from '../../kernels/random.ts';
 import { type Regularizer, addPenaltyGradient, penalty } from '../regularizers.ts';
 import { type Layer, ensureSize } from './layer.ts';
 

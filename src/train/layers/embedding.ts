@@ -10,7 +10,7 @@
 import type { Backend, Combiner, SparseIds } from '../backend/backend.ts';
 import { type Initializer, initialize } from '../initializers.ts';
 import { Parameter } from '../parameter.ts';
-import type { Random } from '../random.ts';
+import type { Random } from '../../kernels/random.ts';
 import type { RaggedTensor } from '../../tensor/feature-batch.ts';
 import { ensureSize } from './layer.ts';
 import { clippedGatherSum, clippedScatterAdd, markKeptRows } from './embedding-clip.ts';

@@ -6,7 +6,7 @@
  */
 import type { Backend } from '../backend/backend.ts';
 import type { Parameter } from '../parameter.ts';
-import type { Random } from '../random.ts';
+import type { Random } from '../../kernels/random.ts';
 
 export interface Layer {
   /** Unique within its model; prefixes its parameters' names. */

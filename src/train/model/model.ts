@@ -22,7 +22,7 @@ import { Mean, type Metric } from '../metrics/metric.ts';
 import type { Optimizer } from '../optimizers/optimizer.ts';
 import type { OptimizerName } from '../optimizers/create.ts';
 import { type Parameter, withParameterBackend } from '../parameter.ts';
-import { Random } from '../random.ts';
+import { Random } from '../../kernels/random.ts';
 import { type BatchLogs, type Callback, type History, type Logs, type StepProfile, notify } from './callbacks.ts';
 
 export interface CompileOptions {

@@ -19,7 +19,7 @@ import { type Layer, LayerNamer } from '../layers/layer.ts';
 import { createOptimizer, type OptimizerName } from '../optimizers/create.ts';
 import type { Optimizer } from '../optimizers/optimizer.ts';
 import type { Parameter } from '../parameter.ts';
-import type { Random } from '../random.ts';
+import type { Random } from '../../kernels/random.ts';
 import { Model, type ParameterGroup } from './model.ts';
 
 export interface SequentialOptions {

@@ -26,7 +26,7 @@ import { createOptimizer, type OptimizerName } from '../optimizers/create.ts';
 import { Ftrl } from '../optimizers/ftrl.ts';
 import type { Optimizer } from '../optimizers/optimizer.ts';
 import type { Parameter } from '../parameter.ts';
-import type { Random } from '../random.ts';
+import type { Random } from '../../kernels/random.ts';
 import type { Regularizer } from '../regularizers.ts';
 import { Model, type ParameterGroup } from './model.ts';
 

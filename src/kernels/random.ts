@@ -1,5 +1,5 @@
 /**
- * The one seeded generator of the training core: xoshiro128** (32-bit state words, so plain
+ * The one seeded generator of the library: xoshiro128** (32-bit state words, so plain
  * Math.imul arithmetic, no BigInt), seeded through splitmix32. Every initializer, dropout mask and
  * shuffle draws from a `Random`, so the same seed gives the same model; the four state words are
  * exposed for checkpoints (`state()` / `setState()`).
