@@ -18,12 +18,13 @@ import { shuffleInPlace } from '../data/shuffle.ts';
 import { isReiterable, type ReiterableInput, unpackStreamed } from '../data/stream.ts';
 import { type Loss, type LossName, createLoss } from '../losses.ts';
 import { createMetric, type MetricName } from '../metrics/create.ts';
-import { Mean, type Metric } from '../metrics/metric.ts';
+import type { Metric } from '../metrics/metric.ts';
 import type { Optimizer } from '../optimizers/optimizer.ts';
 import type { OptimizerName } from '../optimizers/create.ts';
 import { type Parameter, withParameterBackend } from '../parameter.ts';
 import { Random } from '../../kernels/random.ts';
-import { type BatchLogs, type Callback, type History, type Logs, type StepProfile, notify } from './callbacks.ts';
+import { type Callback, type History, type Logs, notify } from './callbacks.ts';
+import { TrainingRun } from './training-run.ts';
 
 export interface CompileOptions {
   /** Sequential: required. WideAndDeep: its parts have their own (constructor options). */
@@ -172,19 +173,14 @@ export abstract class Model {
     const labelWidth = this.checkLabels(train, 'fit data');
     const validation = options.validationData === undefined ? null : await collectDataset(options.validationData, true, 'validationData');
     if (validation !== null) this.checkLabels(validation, 'validationData');
-    const groups = this.ensureGroups();
+    this.ensureGroups();
     if (options.seed !== undefined) this.shuffleRandom = new Random(streamSeed(options.seed, SHUFFLE_STREAM));
 
-    const units = this.units, { loss, metrics } = compiled;
     const gatherer = new BatchGatherer(train, labelWidth, Math.min(batchSize, train.numRows));
-    this.reserve(Math.min(batchSize, train.numRows) * units);
+    this.reserve(Math.min(batchSize, train.numRows) * this.units);
     const order = identityOrder(train.numRows);
-    const meanLoss = new Mean('loss');
-    const batchLogs: BatchLogs = { loss: 0, size: 0, step: 0 };
+    const run = new TrainingRun(backend, compiled.loss, compiled.metrics, callbacks, options.profile ?? false);
     const history: History = { epoch: [], history: {} };
-    const batchListeners = callbacks.filter((c) => c.onBatchEnd !== undefined);
-    const profile: StepProfile | null = options.profile ? { steps: 0, gather: 0, forward: 0, loss: 0, backward: 0, update: 0, metrics: 0 } : null;
-    const clock = () => (profile === null ? 0 : performance.now());
     this.stopTraining = false;
     await notify(callbacks, 'onTrainBegin');
     let logs: Logs = {};
@@ -192,49 +188,16 @@ export abstract class Model {
     for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
       await notify(callbacks, 'onEpochBegin', epoch);
       const started = performance.now();
-      meanLoss.reset();
-      for (const m of metrics) m.reset();
+      run.startEpoch();
       if (options.shuffle ?? true) shuffleInPlace(order, this.shuffleRandom);
       for (let start = 0, b = 0; start < train.numRows && !this.stopTraining; start += batchSize, b++) {
         const rows = Math.min(batchSize, train.numRows - start);
-        const t0 = clock();
+        const t0 = run.clock();
         const batch = gatherer.gather(order, start, rows);
-        const t1 = clock();
-        const out = this.forward(backend, batch, rows, true);
-        const t2 = clock();
-        const value = loss.lossAndGradient(backend, out, gatherer.labels, rows, units, this.gradient);
-        loss.predict(backend, out, rows, units, this.predictions);
-        const t3 = clock();
-        const total = value + this.backward(backend, this.gradient, rows);
-        const t4 = clock();
-        this.steps++;
-        if (!Number.isFinite(total)) {
-          throw new Error(`training diverged: the loss is ${total} at step ${this.steps} (epoch ${epoch + 1}, batch ${b + 1}); ` +
-            'lower the learning rate, scale the numeric inputs (DenseFeatures normalize), or check the labels');
-        }
-        for (const group of groups) group.optimizer.apply(group.parameters);
-        const t5 = clock();
-        meanLoss.add(total, rows);
-        for (const m of metrics) m.update(this.predictions, gatherer.labels, rows, units, labelWidth);
-        if (profile !== null) {
-          const t6 = clock();
-          profile.steps++;
-          profile.gather += t1 - t0;
-          profile.forward += t2 - t1;
-          profile.loss += t3 - t2;
-          profile.backward += t4 - t3;
-          profile.update += t5 - t4;
-          profile.metrics += t6 - t5;
-        }
-        if (batchListeners.length > 0) {
-          batchLogs.loss = total;
-          batchLogs.size = rows;
-          batchLogs.step = this.steps;
-          await notify(batchListeners, 'onBatchEnd', b, batchLogs);
-        }
+        const total = this.trainStep(run, batch, gatherer.labels, rows, labelWidth, t0, epoch, b);
+        await run.batchEnd(b, total, rows, this.steps);
       }
-      logs = { loss: meanLoss.result() };
-      for (const m of metrics) logs[m.name] = m.result();
+      logs = run.epochLogs();
       if (validation !== null) {
         const v = this.evaluateDataset(backend, validation, Math.max(batchSize, 256));
         for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
@@ -248,7 +211,7 @@ export abstract class Model {
       await notify(callbacks, 'onEpochEnd', epoch, logs);
     }
     await notify(callbacks, 'onTrainEnd', logs);
-    if (profile !== null) history.profile = profile;
+    if (run.profile !== null) history.profile = run.profile;
     return history;
   }
 
@@ -337,13 +300,8 @@ export abstract class Model {
     if (epochs > 0 && this.needsAdaptation()) await this.adaptToStream(data, stepsPerEpoch);
     const v = options.validationData;
     const validation = v === undefined ? null : isReiterable(v) ? v : await collectDataset(v, true, 'validationData');
-    const meanLoss = new Mean('loss');
-    const batchLogs: BatchLogs = { loss: 0, size: 0, step: 0 };
+    const run = new TrainingRun(backend, loss, metrics, callbacks, options.profile ?? false);
     const history: History = { epoch: [], history: {} };
-    const batchListeners = callbacks.filter((c) => c.onBatchEnd !== undefined);
-    const profile: StepProfile | null = options.profile ? { steps: 0, gather: 0, forward: 0, loss: 0, backward: 0, update: 0, metrics: 0 } : null;
-    const clock = () => (profile === null ? 0 : performance.now());
-    let groups: ParameterGroup[] | null = null;
     let iterator: AsyncIterator<unknown> | null = null;
     let index = 0;
     this.stopTraining = false;
@@ -353,12 +311,11 @@ export abstract class Model {
       for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
         await notify(callbacks, 'onEpochBegin', epoch);
         const started = performance.now();
-        meanLoss.reset();
-        for (const m of metrics) m.reset();
+        run.startEpoch();
         if (stepsPerEpoch === undefined) iterator = data[Symbol.asyncIterator]();
         let b = 0, freshPassEmpty = false;
         while (!this.stopTraining && (stepsPerEpoch === undefined || b < stepsPerEpoch)) {
-          const t0 = clock();
+          const t0 = run.clock();
           iterator ??= data[Symbol.asyncIterator]();
           const next = await iterator.next();
           if (next.done) {
@@ -372,42 +329,10 @@ export abstract class Model {
           const rows = batch.numRows;
           if (rows === 0) continue;
           const labelWidth = this.streamBatch(batch, labels!, 'fit data', index - 1);
-          groups ??= this.ensureGroups();
-          const units = this.units;
-          this.reserve(rows * units);
-          const t1 = clock();
-          const out = this.forward(backend, batch, rows, true);
-          const t2 = clock();
-          const value = loss.lossAndGradient(backend, out, labels!, rows, units, this.gradient);
-          loss.predict(backend, out, rows, units, this.predictions);
-          const t3 = clock();
-          const total = value + this.backward(backend, this.gradient, rows);
-          const t4 = clock();
-          this.steps++;
-          if (!Number.isFinite(total)) {
-            throw new Error(`training diverged: the loss is ${total} at step ${this.steps} (epoch ${epoch + 1}, batch ${b + 1}); ` +
-              'lower the learning rate, scale the numeric inputs (DenseFeatures normalize), or check the labels');
-          }
-          for (const group of groups) group.optimizer.apply(group.parameters);
-          const t5 = clock();
-          meanLoss.add(total, rows);
-          for (const m of metrics) m.update(this.predictions, labels!, rows, units, labelWidth);
-          if (profile !== null) {
-            const t6 = clock();
-            profile.steps++;
-            profile.gather += t1 - t0; // waiting for the input pipeline
-            profile.forward += t2 - t1;
-            profile.loss += t3 - t2;
-            profile.backward += t4 - t3;
-            profile.update += t5 - t4;
-            profile.metrics += t6 - t5;
-          }
-          if (batchListeners.length > 0) {
-            batchLogs.loss = total;
-            batchLogs.size = rows;
-            batchLogs.step = this.steps;
-            await notify(batchListeners, 'onBatchEnd', b, batchLogs);
-          }
+          this.ensureGroups();
+          this.reserve(rows * this.units);
+          const total = this.trainStep(run, batch, labels!, rows, labelWidth, t0, epoch, b); // t0..: waiting for the input pipeline
+          await run.batchEnd(b, total, rows, this.steps);
           b++;
         }
         if (stepsPerEpoch === undefined) {
@@ -415,8 +340,7 @@ export abstract class Model {
           iterator = null;
         }
         if (b === 0) throw new Error(`fit data: ${epoch === 0 ? 'no rows (an empty dataset)' : `epoch ${epoch + 1} got no rows: the dataset yields nothing on a second pass`}`);
-        logs = { loss: meanLoss.result() };
-        for (const m of metrics) logs[m.name] = m.result();
+        logs = run.epochLogs();
         if (validation !== null) {
           const vl = isReiterable(validation) ? await this.evaluateStream(backend, validation, 'validationData')
             : (this.checkLabels(validation, 'validationData'), this.evaluateDataset(backend, validation, 256));
@@ -434,8 +358,36 @@ export abstract class Model {
       await iterator?.return?.(undefined);
     }
     await notify(callbacks, 'onTrainEnd', logs);
-    if (profile !== null) history.profile = profile;
+    if (run.profile !== null) history.profile = run.profile;
     return history;
+  }
+
+  /**
+   * One step on the first `rows` rows of `batch`: forward, loss, backward, update, metrics, timed into the run's
+   * profile from `t0` (when the batch was asked for). Returns the loss, regularization included.
+   */
+  private trainStep(run: TrainingRun, batch: FeatureBatch, labels: Float32Array, rows: number, labelWidth: number,
+    t0: number, epoch: number, b: number): number {
+    const { backend, loss } = run, units = this.units;
+    const t1 = run.clock();
+    const out = this.forward(backend, batch, rows, true);
+    const t2 = run.clock();
+    const value = loss.lossAndGradient(backend, out, labels, rows, units, this.gradient);
+    loss.predict(backend, out, rows, units, this.predictions);
+    const t3 = run.clock();
+    const total = value + this.backward(backend, this.gradient, rows);
+    const t4 = run.clock();
+    this.steps++;
+    if (!Number.isFinite(total)) {
+      throw new Error(`training diverged: the loss is ${total} at step ${this.steps} (epoch ${epoch + 1}, batch ${b + 1}); ` +
+        'lower the learning rate, scale the numeric inputs (DenseFeatures normalize), or check the labels');
+    }
+    for (const group of this.ensureGroups()) group.optimizer.apply(group.parameters);
+    const t5 = run.clock();
+    run.meanLoss.add(total, rows);
+    for (const m of run.metrics) m.update(this.predictions, labels, rows, units, labelWidth);
+    run.record(t0, t1, t2, t3, t4, t5);
+    return total;
   }
 
   /** Builds on the first batch; checks a streamed batch's labels; returns the label width. */
