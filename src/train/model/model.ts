@@ -202,13 +202,7 @@ export abstract class Model {
         const v = this.evaluateDataset(backend, validation, Math.max(batchSize, 256));
         for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
       }
-      history.epoch.push(epoch);
-      for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
-      if (options.verbose) {
-        const parts = Object.entries(logs).map(([k, value]) => `${k} ${value.toFixed(4)}`);
-        process.stderr.write(`epoch ${epoch + 1}/${epochs}  ${((performance.now() - started) / 1000).toFixed(1)}s  ${parts.join('  ')}\n`);
-      }
-      await notify(callbacks, 'onEpochEnd', epoch, logs);
+      await endEpoch(history, epoch, epochs, logs, started, options.verbose ?? false, callbacks);
     }
     await notify(callbacks, 'onTrainEnd', logs);
     if (run.profile !== null) history.profile = run.profile;
@@ -346,13 +340,7 @@ export abstract class Model {
             : (this.checkLabels(validation, 'validationData'), this.evaluateDataset(backend, validation, 256));
           for (const [k, value] of Object.entries(vl)) logs[`val_${k}`] = value;
         }
-        history.epoch.push(epoch);
-        for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
-        if (options.verbose) {
-          const parts = Object.entries(logs).map(([k, value]) => `${k} ${value.toFixed(4)}`);
-          process.stderr.write(`epoch ${epoch + 1}/${epochs}  ${((performance.now() - started) / 1000).toFixed(1)}s  ${parts.join('  ')}\n`);
-        }
-        await notify(callbacks, 'onEpochEnd', epoch, logs);
+        await endEpoch(history, epoch, epochs, logs, started, options.verbose ?? false, callbacks);
       }
     } finally {
       await iterator?.return?.(undefined);
@@ -558,4 +546,16 @@ export abstract class Model {
     if (this.outputs.length < size) this.outputs = new Float32Array(size);
     return this.outputs;
   }
+}
+
+/** Records an epoch's logs in the history, prints them when verbose, and tells the callbacks. */
+async function endEpoch(history: History, epoch: number, epochs: number, logs: Logs, started: number, verbose: boolean,
+  callbacks: readonly Callback[]): Promise<void> {
+  history.epoch.push(epoch);
+  for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
+  if (verbose) {
+    const parts = Object.entries(logs).map(([k, value]) => `${k} ${value.toFixed(4)}`);
+    process.stderr.write(`epoch ${epoch + 1}/${epochs}  ${((performance.now() - started) / 1000).toFixed(1)}s  ${parts.join('  ')}\n`);
+  }
+  await notify(callbacks, 'onEpochEnd', epoch, logs);
 }
