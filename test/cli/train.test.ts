@@ -53,6 +53,17 @@ describe('fcol train → evaluate → predict (binary, census slice)', () => {
     expect(logLoss / 100).toBeCloseTo(e.loss as number, 4);
   });
 
+  it('--backend gpu without a usable gpu.js trains on js and says why on stderr', async () => {
+    const r = await fcolInProcess(['train', 'columns/census.ts', CENSUS, '--model', 'dnn', '--hidden', '8', '--steps', '2', '--batch-size', '16',
+      '--backend', 'gpu', '--model-dir', join(tempDir(), 'm'), '--json', ...CENSUS_LABEL]);
+    expect(r.code, r.stderr).toBe(0);
+    const t = jsonOf(r);
+    if (String(t.backend).startsWith('gpu')) return; // gpu.js is installed and ran: nothing to report
+    expect(t.backend).toBe('js');
+    expect(t.backendReason).toMatch(/^gpu: gpu unavailable \(.+\); using js$/);
+    expect(r.stderr).toContain(`fcol train: --backend ${t.backendReason}`);
+  });
+
   it('the same seed twice gives identical metrics; another seed another model', async () => {
     const run = async (seed: string) => {
       const r = await fcolInProcess(['train', 'columns/census.ts', CENSUS, '--model', 'dnn', '--hidden', '8', '--steps', '5', '--batch-size', '16',

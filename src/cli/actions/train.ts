@@ -61,6 +61,8 @@ export interface TrainSummary {
   parameters: number;
   /** The compute backend that ran (--backend gpu falls back to js where gpu.js is not installed). */
   backend: string;
+  /** Why that backend: "gpu: using ...", "gpu: gpu unavailable (gpu.js is not installed...); using js", "auto: ...". */
+  backendReason: string;
 }
 
 /** `fcol train`: trains (or continues) the model in --model-dir, evaluating after every epoch with --eval. */
@@ -182,7 +184,10 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
     evalRows: evaluated.rows,
     parameters: model.countParameters(),
     backend: model.backend?.name ?? flags.backend,
+    backendReason: model.backendReason,
   };
+  // Asked for the gpu and did not get it: say why, on stderr (the run itself went on, on js).
+  if (flags.backend === 'gpu' && summary.backend === 'js') io.err(`fcol train: --backend ${model.backendReason}\n`);
   if (flags.json) io.out(JSON.stringify(summary) + '\n');
   else if (!flags.quiet) io.out(formatSummary(summary, metrics, startStep));
   return summary;
