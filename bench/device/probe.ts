@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GpuBackend } from '../../src/train/backend/gpu.ts';
+import { GpuBackend, matmulKernel } from '../../src/train/backend/gpu.ts';
 import { JsBackend } from '../../src/train/backend/js.ts';
 import { createBackend } from '../../src/train/backend/select.ts';
 
@@ -117,24 +117,6 @@ function backendRunner(backend: { name: string; matmul: JsBackend['matmul'] }): 
   };
 }
 
-/** gpu.js's view of `this` inside a kernel. */
-interface KernelThis {
-  thread: { x: number; y: number };
-}
-
-/**
- * The kernel of src/train/backend/gpu.ts (not exported there), for the webgpu mode, which our
- * synchronous GpuBackend cannot drive. Must stay a plain `function`: gpu.js compiles its source.
- */
-function probeMatmulKernel(this: KernelThis, a: Float32Array, b: Float32Array, k: number, ai: number, ap: number,
-  bp: number, bj: number): number {
-  let sum = 0;
-  for (let p = 0; p < k; p++) {
-    sum += a[this.thread.y * ai + p * ap] * b[p * bp + this.thread.x * bj];
-  }
-  return sum;
-}
-
 type AsyncKernel = ((...args: (Float32Array | number)[]) => Promise<Float32Array[] | Float32Array>) & {
   kernel?: { constructor: { name: string } };
 };
@@ -161,7 +143,7 @@ function webgpuRunner(gpu: GpuJsInstance): Runner {
       const key = `${m},${n},${k}`;
       let kernel = kernels.get(key);
       if (kernel === undefined) {
-        kernel = gpu.createKernel(probeMatmulKernel as (...args: never[]) => number,
+        kernel = gpu.createKernel(matmulKernel as (...args: never[]) => number,
           { output: [n, m], precision: 'single', loopMaxIterations: 1 << 20 });
         kernels.set(key, kernel);
       }

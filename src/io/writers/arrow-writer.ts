@@ -1,14 +1,11 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import {
   AsyncByteQueue, Field, FixedSizeList, Float32, Int32, List, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct,
   type Data, type DataType,
 } from 'apache-arrow';
-import { BaseFeatureWriter } from './base-writer.ts';
+import { SingleFileWriter } from './base-writer.ts';
 import type { BatchView } from './batch-view.ts';
 import { metadataEntries } from './metadata.ts';
 import { asBytes, writeChunks } from './write-chunks.ts';
-
-const FILE = 'out.arrow';
 
 /**
  * Arrow IPC file format, one record batch per `write`: `dense` FixedSizeList<Float32>[width], a List<Int32>
@@ -17,8 +14,8 @@ const FILE = 'out.arrow';
  * (see metadata.ts). Batches are handed to apache-arrow as Data over the caller's typed arrays (no copy) and
  * the encoded bytes go straight to the file before `write` resolves, so memory stays at one batch.
  */
-export class ArrowFeatureWriter extends BaseFeatureWriter {
-  private handle: FileHandle | null = null;
+export class ArrowFeatureWriter extends SingleFileWriter {
+  protected readonly fileName = 'out.arrow';
   private readonly sink = new ChunkSink();
   private readonly ipc = new RecordBatchFileWriter();
   private schema: Schema | null = null;
@@ -35,7 +32,7 @@ export class ArrowFeatureWriter extends BaseFeatureWriter {
     if (label !== null) fields.push(new Field('label', label.kind === 'classes' ? new Int32() : new Float32(), false));
     this.schema = new Schema(fields, new Map(Object.entries(metadataEntries(this.meta, weighted))));
     this.struct = new Struct(fields);
-    this.handle = await open(this.temp.file(FILE), 'w');
+    await this.openFile();
     this.ipc.reset(this.sink, this.schema);
     await this.flush();
   }
@@ -54,17 +51,10 @@ export class ArrowFeatureWriter extends BaseFeatureWriter {
     await this.flush();
   }
 
-  protected async finish(): Promise<string> {
+  protected override async finish(): Promise<string> {
     this.ipc.close();  // writes the footer
     await this.flush();
-    await this.handle!.close();
-    this.handle = null;
-    return FILE;
-  }
-
-  protected async release(): Promise<void> {
-    await this.handle?.close().catch(() => undefined);
-    this.handle = null;
+    return super.finish();
   }
 
   private async flush(): Promise<void> {

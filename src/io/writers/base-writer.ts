@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
 import { viewBatch, type BatchView } from './batch-view.ts';
 import { asWriteError, WriteError } from './errors.ts';
@@ -102,5 +103,28 @@ export abstract class BaseFeatureWriter implements FeatureWriter {
 
   private notOpen(what: string): WriteError {
     return new WriteError(this.path, `${what}() after the writer was ${this.state === 'closing' ? 'closed' : this.state}`);
+  }
+}
+
+/** A format written as one file in the temp directory: opens it, and closes it when finished or discarded. */
+export abstract class SingleFileWriter extends BaseFeatureWriter {
+  protected handle: FileHandle | null = null;
+
+  protected abstract readonly fileName: string;
+
+  protected async openFile(): Promise<FileHandle> {
+    this.handle = await open(this.temp.file(this.fileName), 'w');
+    return this.handle;
+  }
+
+  protected async finish(): Promise<string> {
+    await this.handle!.close();
+    this.handle = null;
+    return this.fileName;
+  }
+
+  protected async release(): Promise<void> {
+    await this.handle?.close().catch(() => undefined);
+    this.handle = null;
   }
 }

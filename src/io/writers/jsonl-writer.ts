@@ -1,12 +1,10 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { BaseFeatureWriter } from './base-writer.ts';
+import { SingleFileWriter } from './base-writer.ts';
 import type { BatchView } from './batch-view.ts';
 import { ByteBuilder } from './byte-builder.ts';
 import { Float32Encoder } from './json-float.ts';
 import { FILE_FORMAT_VERSION, sparseRecord } from './metadata.ts';
 import { writeChunks } from './write-chunks.ts';
 
-const FILE = 'out.jsonl';
 /** Bytes of rows gathered before they go to the file. */
 const FLUSH_BYTES = 4 << 20;
 
@@ -26,8 +24,8 @@ const CLOSE_BRACKET = 0x5d;
  * back to the same float32; NaN and infinities are the strings "NaN", "Infinity", "-Infinity".
  * Rows only: `jq -c 'select(has("__meta__") | not)' out.jsonl`, or `tail -n +2 out.jsonl`.
  */
-export class JsonlFeatureWriter extends BaseFeatureWriter {
-  private handle: FileHandle | null = null;
+export class JsonlFeatureWriter extends SingleFileWriter {
+  protected readonly fileName = 'out.jsonl';
   /** `,"<name>":[` and `,"<name>.weights":[` per ragged output. */
   private keys: Uint8Array[] = [];
   private weightKeys: Uint8Array[] = [];
@@ -42,8 +40,7 @@ export class JsonlFeatureWriter extends BaseFeatureWriter {
     };
     this.keys = this.meta.sparse.map((s) => utf8(`,${JSON.stringify(s.name)}:[`));
     this.weightKeys = this.meta.sparse.map((s) => utf8(`,${JSON.stringify(`${s.name}.weights`)}:[`));
-    this.handle = await open(this.temp.file(FILE), 'w');
-    await writeChunks(this.handle, [utf8(`${JSON.stringify({ __meta__: meta })}\n`)]);
+    await writeChunks(await this.openFile(), [utf8(`${JSON.stringify({ __meta__: meta })}\n`)]);
   }
 
   protected async writeRows(view: BatchView): Promise<void> {
@@ -85,16 +82,5 @@ export class JsonlFeatureWriter extends BaseFeatureWriter {
       if (out.size >= FLUSH_BYTES) await writeChunks(this.handle!, [out.take()]);
     }
     if (out.size > 0) await writeChunks(this.handle!, [out.take()]);
-  }
-
-  protected async finish(): Promise<string> {
-    await this.handle!.close();
-    this.handle = null;
-    return FILE;
-  }
-
-  protected async release(): Promise<void> {
-    await this.handle?.close().catch(() => undefined);
-    this.handle = null;
   }
 }

@@ -38,9 +38,10 @@ interface KernelThis {
 /**
  * C[y, x] = Σ_p op(A)[y, p] · op(B)[p, x], with op(A)[i, p] = a[i·ai + p·ap] and
  * op(B)[p, j] = b[p·bp + j·bj], so one kernel source covers all four transpose combinations.
- * gpu.js compiles this function's source text, so it must stay a plain `function`.
+ * gpu.js compiles this function's source text, so it must stay a plain `function`. Exported for
+ * bench/device/probe.ts, which drives it in gpu.js's async webgpu mode.
  */
-function matmulKernel(this: KernelThis, a: Float32Array, b: Float32Array, k: number, ai: number, ap: number,
+export function matmulKernel(this: KernelThis, a: Float32Array, b: Float32Array, k: number, ai: number, ap: number,
   bp: number, bj: number): number {
   let sum = 0;
   for (let p = 0; p < k; p++) {
