@@ -9,6 +9,7 @@
  * (except the exact AUC, which keeps every score and grows its store amortized).
  */
 import type { Backend } from '../backend/backend.ts';
+import type { DenseFeatures } from '../layers/dense-features.ts';
 import { type BackendKind, createBackend } from '../backend/select.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
 import { BatchGatherer, identityOrder } from '../data/batch-gatherer.ts';
@@ -116,16 +117,27 @@ export abstract class Model {
   abstract get units(): number;
   /** Creates the weights from the shapes of `batch` (all training rows, for statistics). */
   protected abstract buildNetwork(batch: FeatureBatch, random: Random): void;
+  /** The layer that normalizes the dense inputs with statistics of the data, if any (default none). */
+  protected normalizedInputs(): DenseFeatures | null {
+    return null;
+  }
   /** Told which parameters `setWeights` set (so restored normalization statistics count as adapted). */
-  protected weightsRestored(_names: readonly string[]): void {}
-  /** Per-dataset preparation before training (normalization statistics); default none. */
-  protected adaptTo(_dataset: Dataset): void {}
-  /** Whether training needs statistics of the data first (a streamed dataset then gets a pre-pass); default no. */
-  protected needsAdaptation(): boolean {
-    return false;
+  private weightsRestored(names: readonly string[]): void {
+    this.normalizedInputs()?.weightsRestored(names);
+  }
+  /** Per-dataset preparation before training: normalization statistics of all its rows. */
+  private adaptTo(dataset: Dataset): void {
+    if (this.needsAdaptation()) this.normalizedInputs()!.adapt(dataset.features);
+  }
+  /** Whether training needs statistics of the data first (a streamed dataset then gets a pre-pass). */
+  private needsAdaptation(): boolean {
+    const layer = this.normalizedInputs();
+    return layer !== null && !layer.isAdapted;
   }
   /** `adaptTo` for a streamed dataset: statistics accumulated over one pass. */
-  protected adaptToMoments(_moments: DenseMoments): void {}
+  private adaptToMoments(moments: DenseMoments): void {
+    if (this.needsAdaptation()) this.normalizedInputs()!.adaptMoments(moments);
+  }
   /** Outputs [rows, units] (a buffer the network owns). */
   protected abstract forward(backend: Backend, batch: FeatureBatch, rows: number, training: boolean): Float32Array;
   /** Gradients of every parameter from ∂loss/∂outputs; returns the regularization penalty. */

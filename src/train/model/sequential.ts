@@ -11,8 +11,6 @@
  */
 import type { Backend } from '../backend/backend.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
-import type { Dataset } from '../data/examples.ts';
-import type { DenseMoments } from '../data/moments.ts';
 import { Dense } from '../layers/dense.ts';
 import { DenseFeatures } from '../layers/dense-features.ts';
 import { type Layer, LayerNamer } from '../layers/layer.ts';
@@ -81,20 +79,8 @@ export class Sequential extends Model {
     this.isBuilt = true;
   }
 
-  protected override weightsRestored(names: readonly string[]): void {
-    this.featureLayer?.weightsRestored(names);
-  }
-
-  protected override adaptTo(dataset: Dataset): void {
-    if (this.featureLayer !== null && !this.featureLayer.isAdapted) this.featureLayer.adapt(dataset.features);
-  }
-
-  protected override needsAdaptation(): boolean {
-    return this.featureLayer !== null && !this.featureLayer.isAdapted;
-  }
-
-  protected override adaptToMoments(moments: DenseMoments): void {
-    if (this.needsAdaptation()) this.featureLayer!.adaptMoments(moments);
+  protected override normalizedInputs(): DenseFeatures | null {
+    return this.featureLayer;
   }
 
   protected forward(backend: Backend, batch: FeatureBatch, rows: number, training: boolean): Float32Array {

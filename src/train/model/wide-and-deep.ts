@@ -13,8 +13,6 @@
  */
 import type { Activation, Backend } from '../backend/backend.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
-import type { Dataset } from '../data/examples.ts';
-import type { DenseMoments } from '../data/moments.ts';
 import type { Initializer } from '../initializers.ts';
 import { Dense } from '../layers/dense.ts';
 import { DenseFeatures, type DenseFeaturesOptions } from '../layers/dense-features.ts';
@@ -114,20 +112,8 @@ export class WideAndDeep extends Model {
     this.isBuilt = true;
   }
 
-  protected override weightsRestored(names: readonly string[]): void {
-    this.features?.weightsRestored(names);
-  }
-
-  protected override adaptTo(dataset: Dataset): void {
-    if (this.features !== null && !this.features.isAdapted) this.features.adapt(dataset.features);
-  }
-
-  protected override needsAdaptation(): boolean {
-    return this.features !== null && !this.features.isAdapted;
-  }
-
-  protected override adaptToMoments(moments: DenseMoments): void {
-    if (this.needsAdaptation()) this.features!.adaptMoments(moments);
+  protected override normalizedInputs(): DenseFeatures | null {
+    return this.features;
   }
 
   protected forward(backend: Backend, batch: FeatureBatch, rows: number, training: boolean): Float32Array {
