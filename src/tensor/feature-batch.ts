@@ -31,6 +31,11 @@ export interface FeatureBatch {
 }
 
 /** Rows of `a` then rows of `b` (same graph): what transforming the concatenated input gives. */
+/** Whether `x` looks like a FeatureBatch (structurally: dense, sparse and numRows). */
+export function isFeatureBatch(x: unknown): x is FeatureBatch {
+  return typeof x === 'object' && x !== null && 'dense' in x && 'sparse' in x && 'numRows' in x;
+}
+
 export function concatFeatureBatches(batches: readonly FeatureBatch[]): FeatureBatch {
   if (batches.length === 0) throw new Error('concatFeatureBatches needs at least one batch');
   const first = batches[0];

@@ -1,7 +1,7 @@
 /** Where a Dataset's elements come from: files (any format openSource reads), an Arrow table, or given batches. */
 import type { RecordBatch } from 'apache-arrow';
 import { openSource, type SourceOptions } from '../../io/open-source.ts';
-import type { FeatureBatch } from '../../tensor/feature-batch.ts';
+import { type FeatureBatch, isFeatureBatch } from '../../tensor/feature-batch.ts';
 import type { DatasetExample } from './types.ts';
 
 /** Record batches of the files, in order (globs expanded sorted), read on this thread. */
@@ -11,10 +11,6 @@ export async function* readFiles(paths: readonly string[], csv: SourceOptions): 
 
 export async function* tableBatches(batches: readonly RecordBatch[]): AsyncGenerator<RecordBatch> {
   yield* batches;
-}
-
-function isFeatureBatch(x: unknown): x is FeatureBatch {
-  return typeof x === 'object' && x !== null && 'dense' in x && 'sparse' in x && 'numRows' in x;
 }
 
 /** A label array as Float32 (or kept Int32); null/undefined stays null. */

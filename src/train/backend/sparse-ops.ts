@@ -6,12 +6,12 @@
 import type { Combiner, SparseIds } from './backend.ts';
 
 /** Whether entry k survives pruning: id ≥ 0, and w > 0 unless the combiner is 'sum'. */
-function isKept(ids: Int32Array, weights: Float32Array | null, k: number, keepNonPositive: boolean): boolean {
+export function isKept(ids: Int32Array, weights: Float32Array | null, k: number, keepNonPositive: boolean): boolean {
   return ids[k] >= 0 && (keepNonPositive || weights === null || weights[k] > 0);
 }
 
 /** The factor a row's weighted sum is multiplied by: 1, 1/Σw or 1/√Σw² over its kept entries. */
-function rowScale(sparse: SparseIds, r: number, combiner: Combiner): number {
+export function rowScale(sparse: SparseIds, r: number, combiner: Combiner): number {
   if (combiner === 'sum') return 1;
   const { ids, offsets } = sparse, weights = sparse.weights ?? null;
   let norm = 0;

@@ -5,7 +5,7 @@
  * FeatureBatches). Labels are numbers per row (per output for multi-output binary or regression):
  * any numeric array.
  */
-import { type FeatureBatch, concatFeatureBatches } from '../../tensor/feature-batch.ts';
+import { concatFeatureBatches, type FeatureBatch, isFeatureBatch } from '../../tensor/feature-batch.ts';
 import type { ReiterableInput } from './stream.ts';
 
 export type LabelArray = ArrayLike<number>;
@@ -27,10 +27,6 @@ export interface Dataset {
   features: FeatureBatch;
   labels: Float32Array | null;
   numRows: number;
-}
-
-function isFeatureBatch(x: unknown): x is FeatureBatch {
-  return typeof x === 'object' && x !== null && 'dense' in x && 'sparse' in x && 'numRows' in x;
 }
 
 function isLabeled(x: unknown): x is LabeledFeatures {

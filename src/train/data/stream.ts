@@ -2,7 +2,7 @@
  * Streaming input for fit / evaluate / predict: a re-iterable source (a data.Dataset: each `for await` is a
  * fresh pass) is read batch by batch as it comes, never collected into memory.
  */
-import type { FeatureBatch } from '../../tensor/feature-batch.ts';
+import { type FeatureBatch, isFeatureBatch } from '../../tensor/feature-batch.ts';
 import type { LabelArray } from './examples.ts';
 
 /** One batch of a stream: features and its labels (null or absent when unlabeled). */
@@ -18,10 +18,6 @@ export interface ReiterableInput<T = StreamExample> extends AsyncIterable<T> {
 
 export function isReiterable(x: unknown): x is ReiterableInput {
   return typeof x === 'object' && x !== null && (x as { reiterable?: unknown }).reiterable === true && Symbol.asyncIterator in x;
-}
-
-function isFeatureBatch(x: unknown): x is FeatureBatch {
-  return typeof x === 'object' && x !== null && 'dense' in x && 'sparse' in x && 'numRows' in x;
 }
 
 /** The features and labels (as float32; the given array when it already is one) of one streamed item. */

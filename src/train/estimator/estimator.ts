@@ -18,7 +18,7 @@
  * use the live model when this estimator trained it, else the latest checkpoint.
  */
 import type { RecordBatch, Table } from 'apache-arrow';
-import type { FeatureBatch } from '../../tensor/feature-batch.ts';
+import { type FeatureBatch, isFeatureBatch } from '../../tensor/feature-batch.ts';
 import { latestCheckpoint, readCheckpoint, readCheckpointHeader, restoreModelState, saveModelCheckpoint } from '../checkpoint/checkpoint.ts';
 import { type Hook, CheckpointSaverHook, LoggingHook, RunContext, type RunValues, SummarySaverHook, callHooks, writeSummaries } from '../hooks/hooks.ts';
 import { isReiterable } from '../data/stream.ts';
@@ -147,10 +147,6 @@ export interface EstimatorOptions<P> {
   modelFn: ModelFn<P>;
   config: RunConfig | RunConfigOptions;
   params?: P;
-}
-
-function isFeatureBatch(x: unknown): x is FeatureBatch {
-  return typeof x === 'object' && x !== null && 'dense' in x && 'sparse' in x && 'numRows' in x;
 }
 
 async function* iterate<T>(source: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {

@@ -8,24 +8,7 @@
  * Gradient of the clip at a row with n = ‖e‖ > m: ∂(m e / n)/∂e · g = (m / n) (g − e (e·g) / n²).
  */
 import type { Combiner, SparseIds } from '../backend/backend.ts';
-
-function kept(ids: Int32Array, weights: Float32Array | null, k: number, combiner: Combiner): boolean {
-  return ids[k] >= 0 && (combiner === 'sum' || weights === null || weights[k] > 0);
-}
-
-/** 1, 1/Σw or 1/√Σw² over a row's kept entries (0 for an empty row). */
-export function combinerScale(sparse: SparseIds, r: number, combiner: Combiner): number {
-  if (combiner === 'sum') return 1;
-  const { ids, offsets } = sparse, weights = sparse.weights ?? null;
-  let norm = 0;
-  for (let k = offsets[r]; k < offsets[r + 1]; k++) {
-    if (!kept(ids, weights, k, combiner)) continue;
-    const w = weights === null ? 1 : weights[k];
-    norm += combiner === 'mean' ? w : w * w;
-  }
-  if (norm === 0) return 0;
-  return combiner === 'mean' ? 1 / norm : 1 / Math.sqrt(norm);
-}
+import { isKept, rowScale } from '../backend/sparse-ops.ts';
 
 function rowNorm(table: Float32Array, start: number, width: number): number {
   let s = 0;
@@ -41,9 +24,9 @@ export function clippedGatherSum(table: Float32Array, width: number, sparse: Spa
   for (let r = 0; r < rows; r++) {
     const o = r * width;
     out.fill(0, o, o + width);
-    const scale = combinerScale(sparse, r, combiner);
+    const scale = rowScale(sparse, r, combiner);
     for (let k = offsets[r]; k < offsets[r + 1]; k++) {
-      if (!kept(ids, weights, k, combiner)) continue;
+      if (!isKept(ids, weights, k, combiner === 'sum')) continue;
       const id = ids[k];
       if (id >= tableRows) return r;
       const t = id * width, n = rowNorm(table, t, width);
@@ -60,9 +43,9 @@ export function clippedScatterAdd(table: Float32Array, dOut: Float32Array, width
   const { ids, offsets } = sparse, weights = sparse.weights ?? null;
   for (let r = 0; r < rows; r++) {
     const o = r * width;
-    const scale = combinerScale(sparse, r, combiner);
+    const scale = rowScale(sparse, r, combiner);
     for (let k = offsets[r]; k < offsets[r + 1]; k++) {
-      if (!kept(ids, weights, k, combiner)) continue;
+      if (!isKept(ids, weights, k, combiner === 'sum')) continue;
       const t = ids[k] * width, n = rowNorm(table, t, width);
       const coef = scale * (weights === null ? 1 : weights[k]);
       if (n > maxNorm) {
@@ -80,5 +63,5 @@ export function clippedScatterAdd(table: Float32Array, dOut: Float32Array, width
 /** Marks in `touched` every table row a kept entry of the first `rows` rows names. */
 export function markKeptRows(sparse: SparseIds, rows: number, combiner: Combiner, touched: { add(row: number): void }): void {
   const { ids, offsets } = sparse, weights = sparse.weights ?? null;
-  for (let k = offsets[0], end = offsets[rows]; k < end; k++) if (kept(ids, weights, k, combiner)) touched.add(ids[k]);
+  for (let k = offsets[0], end = offsets[rows]; k < end; k++) if (isKept(ids, weights, k, combiner === 'sum')) touched.add(ids[k]);
 }

@@ -550,7 +550,6 @@ export abstract class Model {
   private reserve(size: number): void {
     if (this.gradient.length < size) this.gradient = new Float32Array(size);
     if (this.predictions.length < size) this.predictions = new Float32Array(size);
-    if (this.outputs.length < size) this.outputs = new Float32Array(size);
   }
 
   /** A model-owned [rows, units] buffer for subclasses that sum several outputs. */
