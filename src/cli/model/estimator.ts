@@ -71,9 +71,9 @@ export function buildEstimator(meta: ModelMeta, columns: readonly FeatureColumn[
       if (mode !== ModeKeys.TRAIN) return spec;
       // One step, reporting the batch's metrics too (the summaries average them: the training curves).
       spec.trainOp = async () => {
-        const { history } = await model.fit({ features, labels: labels! }, { epochs: 1, batchSize: Math.max(1, features.numRows), shuffle: false });
-        const out: { loss: number; [k: string]: number } = { loss: history.loss[0] };
-        for (const m of metrics) if (history[m] !== undefined) out[m] = history[m][0];
+        const logs = await model.trainOnBatch(features, labels!);
+        const out: { loss: number; [k: string]: number } = { loss: logs.loss };
+        for (const m of metrics) if (logs[m] !== undefined) out[m] = logs[m];
         return out;
       };
       return spec;

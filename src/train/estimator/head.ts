@@ -71,8 +71,8 @@ function stateOf(model: Model, head: Head): HeadState {
 /**
  * An EstimatorSpec for one batch over `model` (compiled with the head's loss and no optimizer
  * of its own where the model has per-part optimizers):
- * - TRAIN: trainOp = `model.fit` over this one batch (one step: forward, backward, every optimizer's
- *   update; no shuffle), resolving to the batch's loss (regularization included);
+ * - TRAIN: trainOp = `model.trainOnBatch` (one step: forward, backward, every optimizer's update),
+ *   resolving to the batch's loss (regularization included);
  * - EVAL: the batch's mean loss (data loss, without regularization) and the head's metrics;
  * - PREDICT: logits plus probabilities/classIds (classification) or predictions (regression).
  */
@@ -83,10 +83,7 @@ export function modelSpec(model: Model, head: Head, features: FeatureBatch, labe
     if (labels === null) throw new Error('train: labels are required');
     return {
       mode, model,
-      trainOp: async () => {
-        const history = await model.fit({ features, labels }, { epochs: 1, batchSize: Math.max(1, rows), shuffle: false });
-        return history.history.loss[0];
-      },
+      trainOp: async () => (await model.trainOnBatch(features, labels)).loss,
     };
   }
   const state = stateOf(model, head);

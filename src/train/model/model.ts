@@ -221,6 +221,27 @@ export abstract class Model {
     return history;
   }
 
+  /**
+   * One training step on all rows of `features`, as an Estimator's trainOp runs it: forward, backward, every
+   * optimizer's update. Builds the model, and adapts its normalization to this batch, when not done yet (as
+   * `fit` over this one batch would). Returns the batch's loss (regularization included) and metrics.
+   */
+  async trainOnBatch(features: FeatureBatch, labels: Float32Array): Promise<Logs> {
+    const { loss, metrics } = this.requireCompiled();
+    const backend = await this.resolveBackend();
+    const rows = features.numRows;
+    const batch: Dataset = { features, labels, numRows: rows };
+    this.ensureBuilt(batch);
+    this.adaptTo(batch);
+    const labelWidth = this.checkLabels(batch, 'fit data');
+    this.ensureGroups();
+    this.reserve(rows * this.units);
+    const run = new TrainingRun(backend, loss, metrics, [], false);
+    run.startEpoch();
+    this.trainStep(run, features, labels, rows, labelWidth, 0, 0, 0);
+    return run.epochLogs();
+  }
+
   /** Loss (regularization included, as Keras) and each compiled metric over `data`. */
   async evaluate(data: DataInput, options: EvaluateOptions = {}): Promise<Logs> {
     this.requireCompiled();
