@@ -28,9 +28,7 @@ export class RowError extends Error {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (err instanceof UsageError || err instanceof SpecError) return EXIT.usage;
-  if (err instanceof ReadError || err instanceof DataError || err instanceof FitError || err instanceof RowError || err instanceof BadDataError) return EXIT.data;
-  if (err instanceof WriteError) return EXIT.data;
-  return EXIT.data;
+  return EXIT.data; // bad data, a failed write, or anything unexpected
 }
 
 /** The one line printed for an error: its message, or its stack when FCOL_DEBUG=1. */

@@ -163,7 +163,7 @@ export class LabelReader {
     switch (this.spec.kind) {
       case 'binary': return this.positive!.has(text) ? 1 : 0;
       case 'classes': return this.ids!.get(text) ?? Number.NaN;
-      case 'regression': return typeof raw === 'boolean' ? Number(raw) : Number(raw);
+      case 'regression': return Number(raw);
     }
   }
 }

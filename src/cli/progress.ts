@@ -12,7 +12,7 @@ const SAMPLE_BYTES = 1 << 20;
  * the bytes per line of its first MiB (decompressed as far as it goes for gzip, so the estimate stays in
  * on-disk bytes). Null when a file is Arrow or Parquet (no cheap estimate) or unreadable.
  */
-export async function estimateRows(files: readonly DataFile[]): Promise<number | null> {
+async function estimateRows(files: readonly DataFile[]): Promise<number | null> {
   let rows = 0;
   for (const file of files) {
     try {
@@ -70,6 +70,13 @@ export class Progress {
       format, stream: process.stderr, fps: 8, barsize: 24, hideCursor: true, clearOnComplete: true, etaBuffer: 20,
     }, cliProgress.Presets.shades_classic);
     this.bar.start(known ? options.totalBytes : 0, 0, this.payload(0));
+  }
+
+  /** A bar over `files`; their rows are estimated (a read of each file's head) only when the bar will show. */
+  static async over(label: string, files: readonly DataFile[], enabled: boolean): Promise<Progress> {
+    const shown = enabled && process.stderr.isTTY === true;
+    const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
+    return new Progress({ label, totalBytes, estimatedRows: shown ? await estimateRows(files) : null }, shown);
   }
 
   update(rows: number): void {

@@ -47,16 +47,15 @@ export async function evaluate(modelDir: string, data: string[], flags: ModelRea
   const files = await openForModel(meta, columns, data, flags, true, 'evaluation data');
   const counts = newCounts();
   const result = await coreStep(modelDir, () => built.estimator.evaluate(sequentialInput(Dataset.fromBatches(() => files.pass(counts))), { name: 'evaluate' }));
-  const examples = { numRows: counts.rows, rowsRejected: counts.rowsRejected };
   const metrics = orderedMetrics(result);
   const summary: EvaluateSummary = {
-    command: 'evaluate', ...metrics, loss: metrics.loss, steps: result.globalStep, rows: examples.numRows, rowsRejected: examples.rowsRejected,
+    command: 'evaluate', ...metrics, loss: metrics.loss, steps: result.globalStep, rows: counts.rows, rowsRejected: counts.rowsRejected,
     seconds: (performance.now() - started) / 1000, modelDir, model: meta.model, label: describeLabel(meta.label),
   };
   if (flags.json) io.out(JSON.stringify(summary) + '\n');
   else if (!flags.quiet) {
-    io.out(`evaluate: ${meta.model} at step ${int(result.globalStep)} on ${int(examples.numRows)} rows` +
-      `${examples.rowsRejected > 0 ? ` (${int(examples.rowsRejected)} rejected)` : ''}: ${metricsText(metrics)}\n`);
+    io.out(`evaluate: ${meta.model} at step ${int(result.globalStep)} on ${int(counts.rows)} rows` +
+      `${counts.rowsRejected > 0 ? ` (${int(counts.rowsRejected)} rejected)` : ''}: ${metricsText(metrics)}\n`);
   }
   return summary;
 }

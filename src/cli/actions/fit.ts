@@ -5,7 +5,7 @@ import { type Io, int } from '../io.ts';
 import { loadColumns } from '../load-columns.ts';
 import { type DataFlags, sourceOptions } from '../options.ts';
 import { checkOutputPath } from '../output-path.ts';
-import { estimateRows, Progress } from '../progress.ts';
+import { Progress } from '../progress.ts';
 import { featureUses } from '../spec-fields.ts';
 
 export interface FitFlags extends DataFlags {
@@ -24,8 +24,7 @@ export async function fitColumns(columnsPath: string, data: string[], flags: Fit
     await closeUnread(source);
     throw new ReadError({ file: files[0].path }, 'the file is empty: no header and no rows');
   }
-  const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
-  const progress = new Progress({ label: 'fit', totalBytes, estimatedRows: await estimateRows(files) }, !flags.quiet && !flags.json);
+  const progress = await Progress.over('fit', files, !flags.quiet && !flags.json);
   const tracked = trackStart(source);
   let result;
   try {

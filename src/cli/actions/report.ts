@@ -32,9 +32,10 @@ export async function report(modelDir: string, flags: ReportFlags, io: Io): Prom
   const records = await readSummaries(modelDir);
   const latest = await latestCheckpoint(modelDir).catch(() => null);
   const steps = latest === null ? 0 : (await readCheckpointHeader(latest)).globalStep;
-  const html = reportHtml({ modelDir, meta, records, globalStep: steps });
+  const curves = seriesOf(records);
+  const html = reportHtml({ modelDir, meta, series: curves, globalStep: steps });
   await writeFile(output, html);
-  const series = Object.fromEntries(seriesOf(records).map((s) => [`${s.source}/${s.metric}`, s.points.length]));
+  const series = Object.fromEntries(curves.map((s) => [`${s.source}/${s.metric}`, s.points.length]));
   const summary: ReportSummary = { command: 'report', output, bytes: Buffer.byteLength(html), modelDir, steps, series };
   if (flags.json) io.out(JSON.stringify(summary) + '\n');
   else if (!flags.quiet) io.out(`report: wrote ${output} (${megabytes(summary.bytes)}): ${Object.keys(series).length} curves over ${steps} steps; open it in a browser\n`);

@@ -8,9 +8,8 @@ import { UsageError } from '../errors.ts';
 import { int, type Io } from '../io.ts';
 import type { LabelFlags } from '../label.ts';
 import { loadColumns, requireFittedColumns } from '../load-columns.ts';
-import {
-  buildEstimator, DEFAULT_HIDDEN, DEFAULTS,
-} from '../model/estimator.ts';
+import { DEFAULT_HIDDEN, DEFAULTS } from '../model/defaults.ts';
+import { buildEstimator } from '../model/estimator.ts';
 import {
   DEFAULT_SHUFFLE_BUFFER, examplesDataset, openExamples, type PassCounts, scanExamples, sequentialInput, stepsPerEpoch, trainInput,
 } from '../model/examples.ts';

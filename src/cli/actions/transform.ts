@@ -12,7 +12,7 @@ import { labelExtra, labelMeta, LabelReader, type LabelFlags, type LabelSpec, re
 import { loadColumns, requireFittedColumns } from '../load-columns.ts';
 import { type DataFlags, hashMode, sourceOptions } from '../options.ts';
 import { checkOutputPath } from '../output-path.ts';
-import { estimateRows, Progress } from '../progress.ts';
+import { Progress } from '../progress.ts';
 import { RejectedRow, type RowRejection, safeTransform } from '../safe-transform.ts';
 import { featureUses } from '../spec-fields.ts';
 import { VERSION } from '../version.ts';
@@ -79,8 +79,7 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
   // CSV: transformFiles reads the files itself (this source served for the schema and the type overrides).
   if (csv) await closeUnread(source);
 
-  const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
-  const progress = new Progress({ label: 'transform', totalBytes, estimatedRows: await estimateRows(files) }, !flags.quiet && !flags.json);
+  const progress = await Progress.over('transform', files, !flags.quiet && !flags.json);
   const counts: Counts = { rowsIn: 0, rowsOut: 0, rejectedByReader: 0, rejectedByTransform: 0 };
   // Ctrl-C: remove the partial output (the writer's hidden temporary folder) and restore the cursor.
   const interrupted = () => {

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { TrainFlags } from '../actions/train.ts';
 import type { Io } from '../io.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_DECAY_EPOCHS, DEFAULT_DROPOUT, DEFAULT_LEARNING_RATE } from '../model/defaults.ts';
 import { examples, hashOption, parseList, parsePositiveInt } from '../options.ts';
 import { addModelReadOptions, parseHidden, parsePositiveNumber, parseRate, parseSeed } from './model-options.ts';
 
@@ -26,16 +27,16 @@ export function trainCommand(io: Io): Command {
     .option('--hidden <units>', 'hidden layer widths of the DNN part (default 100,75,50,25)', parseHidden)
     .option('--epochs <n>', 'train until this many epochs in all (default 6; 10 for linear)', parsePositiveInt)
     .option('--steps <n>', 'train until this many steps (batches) in all, instead of --epochs', parsePositiveInt)
-    .option('--batch-size <n>', 'rows per training step', parsePositiveInt, 256)
+    .option('--batch-size <n>', 'rows per training step', parsePositiveInt, DEFAULT_BATCH_SIZE)
     .option('--shuffle-buffer <rows>', 'rows the training shuffle holds (default 1000000: data up to that many rows is shuffled ' +
       'whole each epoch; larger data is read through the buffer, uniformly mixed within about that many rows). Memory: about ' +
       'rows × (4 bytes × dense width + 4 bytes per categorical id + labels), e.g. ~0.5 KB a census row', parsePositiveInt)
     .option('--eval <file>', 'labeled data evaluated after every epoch and at the end')
     .option('--seed <n>', 'seed of weights, dropout and shuffles', parseSeed, 0)
-    .option('--learning-rate <rate>', 'Adam learning rate of the DNN part', parsePositiveNumber, 0.003)
-    .option('--decay-epochs <n>', 'halve the DNN learning rate every this many epochs', parsePositiveNumber, 2)
+    .option('--learning-rate <rate>', 'Adam learning rate of the DNN part', parsePositiveNumber, DEFAULT_LEARNING_RATE)
+    .option('--decay-epochs <n>', 'halve the DNN learning rate every this many epochs', parsePositiveNumber, DEFAULT_DECAY_EPOCHS)
     .option('--linear-learning-rate <rate>', 'FTRL learning rate of the linear part (default 0.1; 0.2 for --model linear)', parsePositiveNumber)
-    .option('--dropout <rate>', 'dropout rate after each hidden layer', parseRate, 0.2)
+    .option('--dropout <rate>', 'dropout rate after each hidden layer', parseRate, DEFAULT_DROPOUT)
     .option('--no-normalize', 'feed numeric inputs to the DNN unscaled (default: z-scored with training-set statistics)')
     .option('--label <column>', 'label column (default: the label the columns module exports)')
     .option('--label-vocabulary <a,b,c>', 'class names: the label is the index of its value in this list (an unknown value is a bad row)', parseList)

@@ -10,25 +10,12 @@ import type { FeatureColumn } from '../../spec/types.ts';
 import type { BackendKind } from '../../train/backend/select.ts';
 import { Estimator, type EstimatorSpec, ModeKeys } from '../../train/estimator/estimator.ts';
 import { classificationHead, type Head, modelSpec, regressionHead } from '../../train/estimator/head.ts';
-import type { Hook } from '../../train/hooks/hooks.ts';
 import type { MetricName } from '../../train/metrics/create.ts';
 import { WideAndDeep } from '../../train/model/wide-and-deep.ts';
 import { Adam } from '../../train/optimizers/adam.ts';
 import { Ftrl } from '../../train/optimizers/ftrl.ts';
 import { exponentialDecay } from '../../train/optimizers/schedules.ts';
-import { classCount, type ModelKind, type ModelMeta } from './model-dir.ts';
-
-/** The tuned defaults per model kind (bench/census-train.ts). */
-export const DEFAULTS: Record<ModelKind, { epochs: number; linearLearningRate: number }> = {
-  'wide-deep': { epochs: 6, linearLearningRate: 0.1 },
-  dnn: { epochs: 6, linearLearningRate: 0.1 },
-  linear: { epochs: 10, linearLearningRate: 0.2 },
-};
-export const DEFAULT_HIDDEN = [100, 75, 50, 25];
-export const DEFAULT_DROPOUT = 0.2;
-export const DEFAULT_LEARNING_RATE = 0.003;
-export const DEFAULT_DECAY_EPOCHS = 2;
-export const DEFAULT_BATCH_SIZE = 256;
+import { classCount, type ModelMeta } from './model-dir.ts';
 
 export interface CliEstimator {
   estimator: Estimator;
@@ -82,4 +69,3 @@ export function buildEstimator(meta: ModelMeta, columns: readonly FeatureColumn[
   return { estimator, model, head };
 }
 
-export type { Hook };

@@ -96,13 +96,13 @@ export function chartSvg(metric: string, series: readonly Series[]): string {
 export interface ReportInput {
   modelDir: string;
   meta: ModelMeta;
-  records: readonly SummaryRecord[];
+  /** The curves: seriesOf(the model dir's summary records). */
+  series: readonly Series[];
   globalStep: number;
 }
 
 /** The whole page. */
-export function reportHtml({ modelDir, meta, records, globalStep }: ReportInput): string {
-  const series = seriesOf(records);
+export function reportHtml({ modelDir, meta, series, globalStep }: ReportInput): string {
   const metrics = [...new Set(series.map((s) => s.metric))]
     .sort((a, b) => (METRIC_ORDER.indexOf(a) + 1 || 99) - (METRIC_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
   const charts = metrics.map((metric) => {
