@@ -3,7 +3,7 @@ import { BadFields, type ColumnBuilder } from '../io/csv/column-builder.ts';
 import { type ColumnPlan, makeBuilders, makePlan } from '../io/csv/column-plan.ts';
 import { delimiterHint, type DialectBytes } from '../io/csv/dialect.ts';
 import { fieldText, NullTokens } from '../io/csv/field-text.ts';
-import { RowSpans } from '../io/csv/row-spans.ts';
+import { rowText, RowSpans } from '../io/csv/row-spans.ts';
 import { TOKENIZE, type TokenizerCursor, tokenizeRows } from '../io/csv/tokenizer.ts';
 import { WasmTokenizer } from '../io/csv/wasm-tokenizer.ts';
 import { fromConfig } from '../spec/config.ts';
@@ -335,16 +335,12 @@ export class ChunkTransformer {
   }
 
   private rawOfRow(bytes: Uint8Array, row: number): string {
-    let end = this.origins.ends[row];
-    if (end > this.origins.starts[row] && bytes[end - 1] === 13) end--;
-    return utf8.decode(bytes.subarray(this.origins.starts[row], end));
+    return rowText(bytes, this.origins.starts[row], this.origins.ends[row]);
   }
 }
 
 function rawRow(bytes: Uint8Array, spans: RowSpans, r: number): string {
-  let end = spans.rowEnds[r];
-  if (end > spans.rowStarts[r] && bytes[end - 1] === 13) end--;
-  return utf8.decode(bytes.subarray(spans.rowStarts[r], end));
+  return rowText(bytes, spans.rowStarts[r], spans.rowEnds[r]);
 }
 
 /** Indexes of the kept rows, in order. */

@@ -1,6 +1,6 @@
 import type { Schema } from 'apache-arrow';
 import { expandPaths } from '../io/expand-paths.ts';
-import type { HashMode } from '../graph/nodes.ts';
+import { featureKeyOf, type HashMode } from '../graph/nodes.ts';
 import { type ColumnPlan, makePlan } from '../io/csv/column-plan.ts';
 import { checkCsvOptions, type CsvOptions } from '../io/csv/csv-options.ts';
 import { DEFAULT_MAX_ROW_BYTES } from '../io/csv/input-buffer.ts';
@@ -403,11 +403,8 @@ export class FileTransform implements AsyncIterable<TransformResult> {
 
 /** Field indexes of the columns the graph reads (and the label), ascending. */
 function usedFields(graph: FeatureGraph, names: readonly string[], label: string | undefined): number[] {
-  const keys = new Set<string>(label === undefined ? [] : [label]);
-  for (const node of graph.plan.nodes) {
-    if (node.op === 'numeric' || node.op === 'read_strings' || node.op === 'read_ints') keys.add(node.key);
-    else if (node.op === 'weights') keys.add(node.weightKey);
-  }
+  const keys = new Set<string | null>(graph.plan.nodes.map(featureKeyOf));
+  if (label !== undefined) keys.add(label);
   const fields = names.flatMap((name, j) => (keys.has(name) ? [j] : []));
   return fields.length > 0 ? fields : [0];
 }

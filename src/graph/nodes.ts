@@ -34,6 +34,15 @@ export type GraphNode = Node & {
 };
 
 /** Where a dense column's block sits in a row of the dense output. */
+/** The raw feature a node reads, if any. */
+export function featureKeyOf(node: Node): string | null {
+  switch (node.op) {
+    case 'numeric': case 'read_strings': case 'read_ints': return node.key;
+    case 'weights': return node.weightKey;
+    default: return null;
+  }
+}
+
 export interface LayoutEntry {
   readonly name: string;
   readonly kind: 'numeric' | 'bucketized' | 'indicator';

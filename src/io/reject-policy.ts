@@ -29,6 +29,11 @@ export class RowRejecter {
     this.quarantinePath = typeof policy === 'object' ? policy.quarantine : null;
   }
 
+  /** Whether rejected rows are written out (so their raw text is needed). */
+  get quarantines(): boolean {
+    return this.quarantinePath !== null;
+  }
+
   /** Throws under `fail`; otherwise queues the row for the quarantine file (the caller counts it). */
   reject(row: RejectedRow): void {
     if (this.policy === 'fail') throw row.error;

@@ -1,6 +1,6 @@
 import { type Data, type RecordBatch, Vector } from 'apache-arrow';
 import type { GraphPlan } from '../graph/compile.ts';
-import type { GraphNode } from '../graph/nodes.ts';
+import { featureKeyOf, type GraphNode } from '../graph/nodes.ts';
 import { hasherFor } from '../kernels/hash/hasher.ts';
 import { Ragged } from '../kernels/ragged.ts';
 import { Executor, type NodeValue, type RunContext } from './executor.ts';
@@ -121,15 +121,6 @@ export class Session {
     const node = this.byName.get(name);
     if (!node) throw new Error(`no node named '${name}'; the graph has: ${this.nodeNames.join(', ')}`);
     return node;
-  }
-}
-
-/** The raw feature a node reads, if any. */
-function featureKeyOf(node: GraphNode): string | null {
-  switch (node.op) {
-    case 'numeric': case 'read_strings': case 'read_ints': return node.key;
-    case 'weights': return node.weightKey;
-    default: return null;
   }
 }
 

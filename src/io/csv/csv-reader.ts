@@ -11,7 +11,7 @@ import { delimiterHint } from './dialect.ts';
 import { fieldText, NullTokens } from './field-text.ts';
 import { inferColumnTypes } from './infer-types.ts';
 import { DEFAULT_MAX_ROW_BYTES, InputBuffer } from './input-buffer.ts';
-import { RowSpans } from './row-spans.ts';
+import { rowText, RowSpans } from './row-spans.ts';
 import { TOKENIZE, tokenizeRows } from './tokenizer.ts';
 
 /** Rows tokenized per run: enough to amortize the calls, few enough that the bytes stay in cache. */
@@ -198,7 +198,7 @@ export class CsvReader implements RecordBatchSource {
     const drop = new Uint8Array(spans.rows);
     for (const r of [...errors.keys()].sort((a, b) => a - b)) {
       this.countRejected();
-      this.rejecter.reject({ error: errors.get(r)!, raw: this.rawRow(open, r) });
+      this.rejecter.reject({ error: errors.get(r)!, raw: this.rejecter.quarantines ? this.rawRow(open, r) : '' });
       drop[r] = 1;
     }
     return drop;
@@ -220,9 +220,6 @@ export class CsvReader implements RecordBatchSource {
   }
 
   private rawRow(open: Open, r: number): string {
-    const { spans, input } = open;
-    let end = spans.rowEnds[r];
-    if (end > spans.rowStarts[r] && input.buf[end - 1] === 13) end--;
-    return new TextDecoder().decode(input.buf.subarray(spans.rowStarts[r], end));
+    return rowText(open.input.buf, open.spans.rowStarts[r], open.spans.rowEnds[r]);
   }
 }

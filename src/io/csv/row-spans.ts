@@ -62,3 +62,11 @@ export class RowSpans {
     this.badRows = 0;
   }
 }
+
+const utf8 = new TextDecoder();
+
+/** A row's raw text, bytes start..end without the line break's CR (for messages and quarantine files). */
+export function rowText(bytes: Uint8Array, start: number, end: number): string {
+  if (end > start && bytes[end - 1] === 13) end--;
+  return utf8.decode(bytes.subarray(start, end));
+}
