@@ -121,7 +121,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'loaded' }
-  | { type: 'ready' }
   | { type: 'result'; outcome: ChunkOutcome }
   | { type: 'failed'; error: { name: string; message: string; stack?: string } };
 
@@ -196,4 +195,9 @@ export class SharedArena {
     this.at += (bytes + 7) & ~7;
     return [this.block, offset];
   }
+}
+
+/** The outcome of a chunk whose work threw: no rows, the error to rethrow in the main thread. */
+export function crashed(task: ChunkTask, error: { name: string; message: string; stack?: string }): ChunkOutcome {
+  return { index: task.index, lines: 0, rowsIn: 0, rowsOut: 0, rejected: [], batch: null, labels: null, buffer: null, crash: error };
 }

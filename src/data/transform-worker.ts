@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ChunkTransformer } from './chunk-transformer.ts';
-import { type ChunkOutcome, type FromWorker, SharedArena, type ToWorker, moveToShared } from './messages.ts';
+import { type ChunkOutcome, crashed, type FromWorker, SharedArena, type ToWorker, moveToShared } from './messages.ts';
 
 const port = parentPort!;
 let transformer: ChunkTransformer | null = null;
@@ -21,7 +21,6 @@ port.on('message', (message: ToWorker) => {
     try {
       // The graph writes its outputs into shared memory, which the main thread reads without a copy.
       transformer = new ChunkTransformer({ ...message.init, reuseBuffers: false }, new SharedArena());
-      port.postMessage({ type: 'ready' } satisfies FromWorker);
     } catch (err) {
       port.postMessage({ type: 'failed', error: describe(err) } satisfies FromWorker);
     }
@@ -33,7 +32,7 @@ port.on('message', (message: ToWorker) => {
     if (transformer === null) throw new Error('chunk before init');
     outcome = transformer.process(task);
   } catch (err) {
-    outcome = { index: task.index, lines: 0, rowsIn: 0, rowsOut: 0, rejected: [], batch: null, labels: null, buffer: null, crash: describe(err) };
+    outcome = crashed(task, describe(err));
   }
   const t0 = outcome.timings ? performance.now() : 0;
   moveToShared(outcome);

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ChunkOutcome, ChunkTask, FromWorker, ToWorker, TransformInit } from './messages.ts';
+import { type ChunkOutcome, type ChunkTask, crashed, type FromWorker, type ToWorker, type TransformInit } from './messages.ts';
 
 /** Chunks posted to one worker ahead of its results, so it never waits for the main thread between chunks. */
 const DEPTH = 2;
@@ -121,11 +121,6 @@ export class TransformWorkers {
     }
   }
 
-  /** Whether every thread has loaded the library (and so takes chunks at full speed). */
-  get isLoaded(): boolean {
-    return this.loaded === this.size;
-  }
-
   /** Resolves once every thread has loaded the library (start-up is over); for warming up, and to time start-up. */
   whenLoaded(): Promise<void> {
     if (this.loaded === this.size) return Promise.resolve();
@@ -137,7 +132,6 @@ export class TransformWorkers {
       if (++this.loaded === this.size) this.loadedWaiters.splice(0).forEach((resolve) => resolve());
       return;
     }
-    if (message.type === 'ready') return;
     if (message.type === 'failed') {
       this.fail(message.error);
       return;
@@ -167,8 +161,4 @@ export class TransformWorkers {
       live.delete(worker);
     }));
   }
-}
-
-function crashed(task: ChunkTask, error: { name: string; message: string; stack?: string }): ChunkOutcome {
-  return { index: task.index, lines: 0, rowsIn: 0, rowsOut: 0, rejected: [], batch: null, labels: null, buffer: null, crash: error };
 }
