@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Schema } from 'apache-arrow';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { type ConcatSource, type CsvColumnType, detectFormat, openSource, type SourceOptions } from '../io/index.ts';
+import { type ConcatSource, type CsvColumnType, detectFormat, openSource, ReadError, type SourceOptions } from '../io/index.ts';
 import { UsageError } from './errors.ts';
 import { csvTypeOverrides, type FeatureUse } from './spec-fields.ts';
 
@@ -49,7 +49,10 @@ export async function openData(files: readonly DataFile[], options: SourceOption
   const paths = files.map((f) => f.path);
   const source = openSource(paths, options);
   const schema = await source.schema();
-  if (schema.fields.length === 0) return { source, schema, overrides: {} };
+  if (schema.fields.length === 0) {
+    await closeUnread(source);
+    throw new ReadError({ file: paths[0] }, 'the file is empty: no header and no rows');
+  }
   const overrides = csvTypeOverrides(uses, schema);
   if (Object.keys(overrides).length === 0 || await detectFormat(paths[0]) !== 'csv') return { source, schema, overrides: {} };
   await closeUnread(source);

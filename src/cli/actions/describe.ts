@@ -1,7 +1,6 @@
 import { closeUnread, dataFiles, openData } from '../data.ts';
 import { compileColumns } from '../compile-columns.ts';
 import { UsageError } from '../errors.ts';
-import { ReadError } from '../../io/errors.ts';
 import type { Io } from '../io.ts';
 import { loadColumns, requireFittedColumns } from '../load-columns.ts';
 import { hashMode } from '../options.ts';
@@ -23,7 +22,6 @@ export async function describe(columnsPath: string, flags: DescribeFlags, io: Io
     const opened = await openData(files, { batchSize: 8192, ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) }, featureUses(loaded.columns));
     schema = opened.schema;
     await closeUnread(opened.source);
-    if (schema.fields.length === 0) throw new ReadError({ file: files[0].path }, 'the file is empty: no header and no rows');
   } else {
     if (flags.delimiter !== undefined) throw new UsageError('--delimiter needs --data');
     schema = schemaFromSpec(loaded.columns);

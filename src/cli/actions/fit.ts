@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { fit, formatFitReport, ReadError, toConfig } from '../../index.ts';
+import { fit, formatFitReport, toConfig } from '../../index.ts';
 import { closeUnread, dataFiles, openData, trackStart } from '../data.ts';
 import { type Io, int } from '../io.ts';
 import { loadColumns } from '../load-columns.ts';
@@ -19,11 +19,7 @@ export async function fitColumns(columnsPath: string, data: string[], flags: Fit
   const loaded = await loadColumns(columnsPath);
   const files = await dataFiles(data);
   await checkOutputPath(flags.output);
-  const { source, schema } = await openData(files, sourceOptions(flags), featureUses(loaded.columns));
-  if (schema.fields.length === 0) {
-    await closeUnread(source);
-    throw new ReadError({ file: files[0].path }, 'the file is empty: no header and no rows');
-  }
+  const { source } = await openData(files, sourceOptions(flags), featureUses(loaded.columns));
   const progress = await Progress.over('fit', files, !flags.quiet && !flags.json);
   const tracked = trackStart(source);
   let result;

@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { RecordBatch } from 'apache-arrow';
-import { type FeatureBatch, type FeatureColumn, type FeatureGraph, FileDataError, ReadError, type RejectedRowInfo, toConfig,
+import { type FeatureBatch, type FeatureColumn, type FeatureGraph, FileDataError, type RejectedRowInfo, toConfig,
   transformFiles } from '../../index.ts';
 import { type ConcatSource, type CsvColumnType, detectFormat } from '../../io/index.ts';
 import { formatFromPath, openFeatureWriter, type FeatureWriter, type FeatureWriterMeta, type OutputFormat } from '../../io/writers/index.ts';
@@ -68,7 +68,6 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
   const csv = await allCsv(files);
   const { source, schema, overrides } = await openData(files, sourceOptions(flags), featureUses(loaded.columns));
   const { graph, label, writer } = await closingOnError(source, async () => {
-    if (schema.fields.length === 0) throw new ReadError({ file: files[0].path }, 'the file is empty: no header and no rows');
     const graph = compileColumns(loaded.columns, schema, hashMode(flags.hash));
     const label = resolveLabel(loaded.label, flags, schema);
     const writer = await openFeatureWriter(flags.output, writerMeta(graph, loaded.columns, label, {

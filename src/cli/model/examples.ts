@@ -7,7 +7,7 @@
  * again every epoch.
  */
 import type { ConcatSource } from '../../io/index.ts';
-import { type FeatureBatch, type FeatureColumn, type FeatureGraph, ReadError } from '../../index.ts';
+import type { FeatureBatch, FeatureColumn, FeatureGraph } from '../../index.ts';
 import type { HashMode } from '../../graph/nodes.ts';
 import { openSource } from '../../io/open-source.ts';
 import { Dataset } from '../../data/dataset/dataset.ts';
@@ -131,7 +131,6 @@ export async function openExamples(paths: readonly string[], options: ReadExampl
   const base = sourceOptions({ ...flags, batchSize: DEFAULT_BATCH_SIZE });
   const { source, schema, overrides } = await openData(files, base, featureUses(options.columns));
   const { graph, label } = await closingOnError(source, async () => {
-    if (schema.fields.length === 0) throw new ReadError({ file: files[0].path }, 'the file is empty: no header and no rows');
     const graph = compileColumns(options.columns, schema, options.hash);
     const label = options.label === null ? null : resolveLabel(options.label.module, options.label.flags, schema);
     if (label === null && options.requireLabel) {
