@@ -10,6 +10,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { callEach } from '../call-each.ts';
 
 export interface HookContext {
   /** Steps done before this one (TF's global step as the step's run sees it). */
@@ -43,12 +44,7 @@ export async function callHooks(hooks: readonly Hook[], method: 'begin'): Promis
 export async function callHooks(hooks: readonly Hook[], method: 'beforeRun' | 'end', ctx: HookContext): Promise<void>;
 export async function callHooks(hooks: readonly Hook[], method: 'afterRun', ctx: HookContext, values: RunValues): Promise<void>;
 export async function callHooks(hooks: readonly Hook[], method: keyof Hook, ...args: unknown[]): Promise<void> {
-  for (const hook of hooks) {
-    const fn = hook[method] as ((...a: unknown[]) => void | Promise<void>) | undefined;
-    if (fn === undefined) continue;
-    const result = fn.apply(hook, args);
-    if (result instanceof Promise) await result;
-  }
+  await callEach(hooks, method, args);
 }
 
 /** A context whose step the loop advances. */

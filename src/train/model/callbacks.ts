@@ -3,6 +3,8 @@
  * `onBatchEnd`'s logs object is reused from batch to batch: read it during the call, don't keep it.
  * A callback stops training by setting `model.stopTraining = true` (checked after each batch).
  */
+import { callEach } from '../call-each.ts';
+
 export type Logs = Record<string, number>;
 
 export interface BatchLogs {
@@ -48,10 +50,5 @@ export interface History {
 /** Calls `method` on every callback, awaiting only the ones that return a promise. */
 export async function notify<K extends keyof Callback>(callbacks: readonly Callback[], method: K,
   ...args: Parameters<NonNullable<Callback[K]>>): Promise<void> {
-  for (const callback of callbacks) {
-    const fn = callback[method] as ((...a: unknown[]) => void | Promise<void>) | undefined;
-    if (fn === undefined) continue;
-    const result = fn.apply(callback, args);
-    if (result instanceof Promise) await result;
-  }
+  await callEach(callbacks, method, args);
 }
