@@ -9,6 +9,7 @@ import {
   compile, crossedColumn, DataError, embeddingColumn, type FeatureColumn, fromConfig, indicatorColumn, numericColumn,
   SpecError, weightedCategoricalColumn,
 } from '../src/index.ts';
+import { FileDataError } from '../src/data/errors.ts';
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -25,7 +26,7 @@ function expectSpecError(fn: () => unknown, column: string, ...says: RegExp[]): 
   expect(error).toBeInstanceOf(SpecError);
   const e = error as SpecError;
   expect(e.column).toBe(column);
-  expect(e.message).toContain(`'${column}'`);
+  expect(e.message).toBe(`column '${column}': ${e.reason}`);
   for (const pattern of says) expect(e.message).toMatch(pattern);
   return e;
 }
@@ -36,8 +37,7 @@ function expectDataError(fn: () => unknown, column: string, row: number, ...says
   expect(error).toBeInstanceOf(DataError);
   const e = error as DataError;
   expect({ column: e.column, row: e.row }).toEqual({ column, row });
-  expect(e.message).toContain(`'${column}'`);
-  expect(e.message).toContain(`row ${row}`);
+  expect(e.message).toBe(`column '${column}', row ${row}: ${e.reason}`);
   for (const pattern of says) expect(e.message).toMatch(pattern);
   return e;
 }
@@ -267,5 +267,23 @@ describe('DataError: the column and the row of the whole input', () => {
       { tags: tags([['a'], ['b', 'c'], []]), w: weights([[1], [2, 3], []]) },
       { tags: tags([['a'], ['b'], ['a', 'c'], ['c']]), w: weights([[1], [2], null, [4]]) });
     check([indicatorColumn(column)], missing, 'tags_weighted_by_w', /2 ids but 0 weights/);
+  });
+});
+
+describe('reason: the message without its column (and row) prefix', () => {
+  it('SpecError and DataError keep the reason apart from the prefix', () => {
+    const spec = new SpecError('age', 'boundaries must be sorted');
+    expect(spec.message).toBe("column 'age': boundaries must be sorted");
+    expect(spec.reason).toBe('boundaries must be sorted');
+    const data = new DataError('age', 7, 'null value');
+    expect(data.message).toBe("column 'age', row 7: null value");
+    expect(data.reason).toBe('null value');
+  });
+
+  it('FileDataError puts the file and line before the message; the reason stays bare', () => {
+    const e = new FileDataError('in.csv', 12, 'age', 10, 'null value');
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toBe("in.csv:12: column 'age', row 10: null value");
+    expect(e.reason).toBe('null value');
   });
 });

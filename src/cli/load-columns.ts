@@ -35,7 +35,7 @@ export async function loadColumns(path: string): Promise<LoadedColumns> {
   try {
     mod = await import(pathToFileURL(resolve(path)).href) as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof SpecError) throw new SpecError(err.column, `${err.message.replace(/^column '[^']*': /, '')} (in ${path})`);
+    if (err instanceof SpecError) throw new SpecError(err.column, `${err.reason} (in ${path})`);
     const code = (err as { code?: string } | null)?.code;
     // esbuild's "Transform failed with 1 error:" puts the error itself on the next line.
     const message = err instanceof Error ? err.message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ') : String(err);
@@ -74,7 +74,7 @@ async function loadJson(path: string): Promise<FeatureColumn[]> {
   try {
     return fromConfig(text);
   } catch (err) {
-    if (err instanceof SpecError) throw new SpecError(err.column, `${err.message.replace(/^column '[^']*': /, '')} (in ${path})`);
+    if (err instanceof SpecError) throw new SpecError(err.column, `${err.reason} (in ${path})`);
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new UsageError(`${path}: not TensorFlow feature-column JSON: ${message}`);
   }

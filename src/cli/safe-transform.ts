@@ -35,7 +35,7 @@ export function safeTransform(graph: FeatureGraph, batch: RecordBatch, labels: B
       return { features: graph.transform(slice, { sparse: 'all' }) };
     } catch (err) {
       if (!(err instanceof DataError) || !(err.row >= 0 && err.row < end - start)) throw err;
-      return { row: start + err.row, column: err.column, reason: reasonOf(err) };
+      return { row: start + err.row, column: err.column, reason: err.reason };
     }
   };
   const run = (start: number, end: number): void => {
@@ -76,12 +76,6 @@ export class RejectedRow extends Error {
   constructor(readonly rejection: RowRejection) {
     super(`row ${rejection.row}: column '${rejection.column}': ${rejection.reason}`);
   }
-}
-
-/** DataError's message is `column 'c', row r: reason`; the reason alone. */
-function reasonOf(err: DataError): string {
-  const prefix = `column '${err.column}', row ${err.row}: `;
-  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
 }
 
 function assemble(pieces: { features: FeatureBatch }[]): FeatureBatch | null {

@@ -287,7 +287,7 @@ export class ChunkTransformer {
         failed = true;
         const at = a + err.row, original = rows === null ? at : rows[at];
         drop(original, { kind: 'data', line: this.origins.lines[original], column: err.column, row: at, batchRow: original,
-          reason: err.message.replace(/^column '[^']*', row \d+: /, ''), ...this.recordOf(batches, original) });
+          reason: err.reason, ...this.recordOf(batches, original) });
         split(a, at);
         split(at + 1, b);
       }
@@ -320,7 +320,7 @@ export class ChunkTransformer {
     } catch (err) {
       if (!(err instanceof DataError)) throw err;
       drop(err.row, { kind: 'data', line: this.origins.lines[err.row], column: err.column, row: err.row, batchRow: err.row,
-        reason: err.message.replace(/^column '[^']*', row \d+: /, '') });
+        reason: err.reason });
     }
   }
 

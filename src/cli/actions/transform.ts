@@ -193,16 +193,11 @@ async function* transformCsv(files: readonly DataFile[], flags: TransformFlags, 
     }
   } catch (err) {
     // Under fail a transform error arrives as FileDataError when no callback intervened (it always does here).
-    if (err instanceof FileDataError) throw new RowError(err.row + 1, err.column, reasonOf(err), `${err.file}:${err.line}: `);
+    if (err instanceof FileDataError) throw new RowError(err.row + 1, err.column, err.reason, `${err.file}:${err.line}: `);
     throw err;
   } finally {
     counts.rowsIn = run.stats.rowsIn;
   }
-}
-
-/** `column 'c', row r: reason` → the reason. */
-function reasonOf(err: FileDataError): string {
-  return err.message.replace(/^.*?column '[^']*', row \d+: /, '');
 }
 
 /** Arrow IPC and Parquet (or CSV mixed with them): the reader's batches, transformed here one by one. */
