@@ -37,6 +37,7 @@ export { Sequential, type SequentialOptions } from './model/sequential.ts';
 export {
   WideAndDeep, wideAndDeepModel, linearModel, dnnModel, type WideAndDeepOptions, type LinearPartOptions, type DnnPartOptions,
 } from './model/wide-and-deep.ts';
+export { CheckpointError, LabelError, NoCheckpointError, NonFiniteLossError } from './errors.ts';
 export * from './checkpoint/index.ts';
 export * from './hooks/index.ts';
 export * from './estimator/index.ts';

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   captureModelState, latestCheckpoint, modelRandoms, readCheckpoint, readCheckpointIndex, restoreModelCheckpoint, saveCheckpoint, saveModelCheckpoint,
 } from '../../src/train/checkpoint/index.ts';
+import { CheckpointError } from '../../src/train/errors.ts';
 import { dnnModel, wideAndDeepModel } from '../../src/train/model/wide-and-deep.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
 import { Random } from '../../src/kernels/random.ts';
@@ -110,7 +111,8 @@ describe('checkpoints', () => {
     await bigger.fit(trainBig, { epochs: 0 });
     const weights = bigger.getWeights();
     const error = await restoreModelCheckpoint(dir, bigger).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect((error as CheckpointError).file).toBe(path);
     const message = (error as Error).message;
     expect(message).toContain(`checkpoint ${path} does not match the model`);
     expect(message).toContain('checkpoint has dnn/input/a_embedding/embedding_weights [6, 3], model has [10, 3]');
@@ -120,6 +122,22 @@ describe('checkpoints', () => {
     noDropout.compile({ loss: 'binaryCrossentropy' });
     await noDropout.fit(train, { epochs: 0 });
     await expect(restoreModelCheckpoint(dir, noDropout)).rejects.toThrow(/linear\/a\/weights .*the model has no such parameter.*optimizers \[Adam, Ftrl\], the model uses \[Adagrad\]/);
+  });
+
+  it('a corrupted index and a checkpoint the index names but is gone are CheckpointErrors naming the file', async () => {
+    const dir = await tempDir();
+    const { m, train } = model();
+    await m.fit(train, { epochs: 1, batchSize: 100 });
+    const path = await saveModelCheckpoint(dir, m, 2);
+    await rm(path);
+    const missing = await readCheckpoint(path).catch((e: Error) => e);
+    expect(missing).toBeInstanceOf(CheckpointError);
+    expect(missing).toMatchObject({ file: path, message: `checkpoint ${path} is missing (the index names it); the model dir was changed by hand` });
+    const index = join(dir, 'checkpoint');
+    await writeFile(index, '{"latest": 1}');
+    const corrupted = await readCheckpointIndex(dir).catch((e: Error) => e);
+    expect(corrupted).toBeInstanceOf(CheckpointError);
+    expect(corrupted).toMatchObject({ file: index, message: `checkpoint index ${index} is corrupted (missing latest or checkpoints); delete it to start over, or restore it from a backup` });
   });
 
   it('keeps keepCheckpointMax checkpoints, deleting older ones, and indexes them', async () => {

@@ -1,26 +1,25 @@
 /** What train, evaluate and predict share: errors of the training core in the CLI's terms, labels, metric text. */
 import { DivergedError } from '../../train/estimator/estimator.ts';
+import { CheckpointError, LabelError, NoCheckpointError } from '../../train/errors.ts';
 import { BadDataError, UsageError } from '../errors.ts';
 import type { LabelSpec } from '../label.ts';
 import type { ModuleLabel } from '../load-columns.ts';
 
 /**
- * Runs a step of the training core, turning its plain errors into the CLI's: a diverged loss is bad data
- * (exit 1; the model dir keeps its last good checkpoint), a checkpoint of another model is bad usage (exit 2).
+ * Runs a step of the training core, turning its errors into the CLI's: a diverged loss or a bad label is bad
+ * data (exit 1; the model dir keeps its last good checkpoint), a checkpoint of another model (or a model dir
+ * changed by hand, or one with no checkpoint yet) is bad usage (exit 2).
  */
 export async function coreStep<T>(modelDir: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof DivergedError) throw new BadDataError(err.message);
-    const message = err instanceof Error ? err.message : String(err);
-    if (/does not match the model|checkpoint index .* is corrupted|checkpoint .* is missing/.test(message)) {
-      throw new UsageError(`--model-dir ${modelDir}: ${message.replace(/\(modelDir\)/, '')}`);
-    }
-    if (/^(evaluate|predict): no checkpoint in /.test(message)) {
+    if (err instanceof DivergedError || err instanceof LabelError) throw new BadDataError(err.message);
+    // The core's hint names its option `modelDir`; the flag is already named before it.
+    if (err instanceof CheckpointError) throw new UsageError(`--model-dir ${modelDir}: ${err.message.replace('(modelDir)', '')}`);
+    if (err instanceof NoCheckpointError) {
       throw new UsageError(`--model-dir ${modelDir} has no checkpoint yet (its training stopped before the first save): train it with fcol train first`);
     }
-    if (/^(train|evaluate|predict)( \(.*?\))?: label \d+ is /.test(message)) throw new BadDataError(message);
     throw err;
   }
 }

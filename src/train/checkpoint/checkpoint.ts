@@ -17,6 +17,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Model } from '../model/model.ts';
 import { Random } from '../../kernels/random.ts';
+import { CheckpointError } from '../errors.ts';
 import { type CheckpointData, type CheckpointHeader, decodeCheckpoint, decodeHeader, encodeCheckpoint } from './format.ts';
 
 export const INDEX_FILE = 'checkpoint';
@@ -81,7 +82,7 @@ export async function readCheckpointIndex(dir: string): Promise<CheckpointIndex 
     if (typeof index.latest !== 'string' || !Array.isArray(index.checkpoints)) throw new Error('missing latest or checkpoints');
     return index;
   } catch (e) {
-    throw new Error(`checkpoint index ${join(dir, INDEX_FILE)} is corrupted (${(e as Error).message}); delete it to start over, or restore it from a backup`);
+    throw new CheckpointError(join(dir, INDEX_FILE), `checkpoint index ${join(dir, INDEX_FILE)} is corrupted (${(e as Error).message}); delete it to start over, or restore it from a backup`);
   }
 }
 
@@ -124,7 +125,7 @@ export async function readCheckpoint(path: string): Promise<CheckpointData> {
   try {
     bytes = await readFile(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`checkpoint ${path} is missing (the index names it); the model dir was changed by hand`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError(path, `checkpoint ${path} is missing (the index names it); the model dir was changed by hand`);
     throw e;
   }
   return decodeCheckpoint(bytes, path);
@@ -238,7 +239,7 @@ export function restoreModelState(model: Model, data: CheckpointData, file: stri
   for (const name of Object.keys(data.rng)) if (!randoms.has(name)) diffs.push(`checkpoint has generator state ${name}, the model has no such generator (dropout settings changed?)`);
   if (diffs.length > 0) {
     const shown = diffs.slice(0, 6).join('; ') + (diffs.length > 6 ? `; and ${diffs.length - 6} more` : '');
-    throw new Error(`checkpoint ${file} does not match the model: ${shown}. The feature columns or model settings changed since ` +
+    throw new CheckpointError(file, `checkpoint ${file} does not match the model: ${shown}. The feature columns or model settings changed since ` +
       `it was written: use a new --model-dir (modelDir), or go back to the settings it was trained with`);
   }
 

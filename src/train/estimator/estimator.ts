@@ -22,6 +22,7 @@ import { type FeatureBatch, isFeatureBatch } from '../../tensor/feature-batch.ts
 import { latestCheckpoint, readCheckpoint, readCheckpointHeader, restoreModelState, saveModelCheckpoint } from '../checkpoint/checkpoint.ts';
 import { type Hook, CheckpointSaverHook, LoggingHook, RunContext, type RunValues, SummarySaverHook, callHooks, writeSummaries } from '../hooks/hooks.ts';
 import { isReiterable } from '../data/stream.ts';
+import { LabelError, NoCheckpointError } from '../errors.ts';
 import type { Model } from '../model/model.ts';
 
 export const ModeKeys = { TRAIN: 'train', EVAL: 'eval', PREDICT: 'infer' } as const;
@@ -209,9 +210,9 @@ export class Estimator<P = Record<string, unknown>> {
     for (let i = 0; i < labels.length; i++) {
       const y = labels[i] as unknown;
       if (typeof y !== 'number') {
-        throw new Error(`${where}: label ${i} is ${JSON.stringify(y)} (${typeof y}); labels must be numbers: map class names to ids 0..nClasses-1 (a label vocabulary)`);
+        throw new LabelError(i, y, `${where}: label ${i} is ${JSON.stringify(y)} (${typeof y}); labels must be numbers: map class names to ids 0..nClasses-1 (a label vocabulary)`);
       }
-      if (!Number.isFinite(y)) throw new Error(`${where}: label ${i} is ${y}; labels must be finite numbers`);
+      if (!Number.isFinite(y)) throw new LabelError(i, y, `${where}: label ${i} is ${y}; labels must be finite numbers`);
       out[i] = y;
     }
     return out;
@@ -256,7 +257,7 @@ export class Estimator<P = Record<string, unknown>> {
       this.liveStep = 0;
       this.liveHasOptimizerState = true;
     } else if (this.liveStep === null) {
-      throw new Error(`${mode === ModeKeys.EVAL ? 'evaluate' : 'predict'}: no checkpoint in ${this.modelDir} and the model is untrained; train first (or point modelDir at a trained model)`);
+      throw new NoCheckpointError(this.modelDir, `${mode === ModeKeys.EVAL ? 'evaluate' : 'predict'}: no checkpoint in ${this.modelDir} and the model is untrained; train first (or point modelDir at a trained model)`);
     }
   }
 

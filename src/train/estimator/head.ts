@@ -8,6 +8,7 @@ import { type Loss, type LossName, createLoss } from '../losses.ts';
 import { createMetric, type MetricName } from '../metrics/create.ts';
 import type { Metric } from '../metrics/metric.ts';
 import type { Model } from '../model/model.ts';
+import { LabelError } from '../errors.ts';
 import { type EstimatorSpec, type EvalMetricOp, type ModeKey, ModeKeys } from './estimator.ts';
 
 export interface Head {
@@ -34,7 +35,7 @@ export function classificationHead(nClasses = 2): Head {
       for (let i = 0; i < labels.length; i++) {
         const y = labels[i];
         if (!(Number.isInteger(y) && y >= 0 && y < nClasses)) {
-          throw new Error(`${where}: label ${i} is ${y}, out of range for nClasses ${nClasses}: labels must be integer class ids in [0, ${nClasses}); ` +
+          throw new LabelError(i, y, `${where}: label ${i} is ${y}, out of range for nClasses ${nClasses}: labels must be integer class ids in [0, ${nClasses}); ` +
             `set nClasses to the number of classes${y >= nClasses ? ` (at least ${Math.floor(y) + 1})` : ''}, or map the labels to ids 0..${nClasses - 1}`);
         }
       }
