@@ -22,7 +22,7 @@ import { type FeatureBatch, isFeatureBatch } from '../../tensor/feature-batch.ts
 import { latestCheckpoint, readCheckpoint, readCheckpointHeader, restoreModelState, saveModelCheckpoint } from '../checkpoint/checkpoint.ts';
 import { type Hook, CheckpointSaverHook, LoggingHook, RunContext, type RunValues, SummarySaverHook, callHooks, writeSummaries } from '../hooks/hooks.ts';
 import { isReiterable } from '../data/stream.ts';
-import { LabelError, NoCheckpointError } from '../errors.ts';
+import { LabelError, NoCheckpointError, NonFiniteLossError } from '../errors.ts';
 import type { Model } from '../model/model.ts';
 
 export const ModeKeys = { TRAIN: 'train', EVAL: 'eval', PREDICT: 'infer' } as const;
@@ -342,10 +342,9 @@ export class Estimator<P = Record<string, unknown>> {
       try {
         result = await spec.trainOp();
       } catch (e) {
-        if (e instanceof Error && /diverged|not finite|NaN|Infinity/.test(e.message)) {
+        if (e instanceof NonFiniteLossError) {
           this.liveStep = null; // the live state went past the last good one; reload from disk next time
-          const loss = Number(/the loss is (\S+?)[ ,;]/.exec(e.message)?.[1] ?? NaN);
-          throw new DivergedError(step + 1, loss, lastCheckpoint);
+          throw new DivergedError(step + 1, e.loss, lastCheckpoint);
         }
         throw e;
       }

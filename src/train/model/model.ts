@@ -17,6 +17,7 @@ import { type DataInput, type Dataset, type Example, collectDataset } from '../d
 import { type DenseMoments, MomentsAccumulator } from '../data/moments.ts';
 import { shuffleInPlace } from '../data/shuffle.ts';
 import { isReiterable, type ReiterableInput, unpackStreamed } from '../data/stream.ts';
+import { NonFiniteLossError } from '../errors.ts';
 import { type Loss, type LossName, createLoss } from '../losses.ts';
 import { createMetric, type MetricName } from '../metrics/create.ts';
 import type { Metric } from '../metrics/metric.ts';
@@ -400,7 +401,7 @@ export abstract class Model {
     const t4 = run.clock();
     this.steps++;
     if (!Number.isFinite(total)) {
-      throw new Error(`training diverged: the loss is ${total} at step ${this.steps} (epoch ${epoch + 1}, batch ${b + 1}); ` +
+      throw new NonFiniteLossError(total, this.steps, `training diverged: the loss is ${total} at step ${this.steps} (epoch ${epoch + 1}, batch ${b + 1}); ` +
         'lower the learning rate, scale the numeric inputs (DenseFeatures normalize), or check the labels');
     }
     for (const group of this.ensureGroups()) group.optimizer.apply(group.parameters);
