@@ -135,6 +135,45 @@ describe('Sequential', () => {
     expect(() => restored.setWeights([{ name: 'nope', values: [1] }])).toThrow(/no parameter 'nope'/);
   });
 
+  it('piecewise-linear inputs let a model without hidden layers learn a band that standardized inputs cannot', async () => {
+    // Label 1 for x in [−0.3, 0.3]: not monotone in x, so a logistic regression on (x − mean)/std stays near the
+    // majority class (0.7); over bins fitted to the labels (edges near ±0.3) it ramps up and down at the band's ends.
+    const data = synthetic(600, 21, (x) => (Math.abs(x) <= 0.3 ? 1 : 0));
+    const accuracy = async (normalize: 'standardize' | 'piecewise-linear') => {
+      const m = new Sequential({ seed: 2 });
+      m.add(new DenseFeatures({ normalize, piecewiseLinear: { bins: 8 } })).add(new Dense({ units: 1 }));
+      m.compile({ optimizer: new Adam({ learningRate: 0.1 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      await m.fit(data, { epochs: 60, batchSize: 50 });
+      return { model: m, accuracy: (await m.evaluate(data)).accuracy };
+    };
+    const standardized = await accuracy('standardize'), binned = await accuracy('piecewise-linear');
+    expect(standardized.accuracy).toBeLessThan(0.75);
+    expect(binned.accuracy).toBeGreaterThan(0.9);
+    const edges = binned.model.getWeights().find((w) => w.name === 'dense_features/bin_edges')!.values;
+    const x0 = [...edges.subarray(0, 9)];
+    expect(x0.some((e) => Math.abs(e + 0.3) < 0.02) && x0.some((e) => Math.abs(e - 0.3) < 0.02)).toBe(true);
+  });
+
+  it('restores piecewise-linear bins with build + setWeights, without fitting them again', async () => {
+    const data = synthetic(100, 12, (x, y) => (3 * x + y > 0 ? 1 : 0));
+    const make = () => {
+      const m = new Sequential({ seed: 4 });
+      m.add(new DenseFeatures({ normalize: 'piecewise-linear', piecewiseLinear: { bins: 4 } })).add(new Dense({ units: 1 }));
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+      return m;
+    };
+    const trained = make();
+    await trained.fit(data, { epochs: 2, batchSize: 10 });
+    const restored = make();
+    restored.build(data.features);
+    restored.setWeights(trained.getWeights());
+    expect(restored.featureLayer!.isAdapted).toBe(true);
+    expect(Array.from(await restored.predict(data.features))).toEqual(Array.from(await trained.predict(data.features)));
+    const other = synthetic(100, 13, (x) => (x > 0.9 ? 1 : 0));
+    await restored.fit(other, { epochs: 0 });
+    expect(restored.getWeights()).toEqual(trained.getWeights());
+  });
+
   it('calls callbacks, logs validation metrics, and stops when asked', async () => {
     const events: string[] = [];
     const model = xorModel(2);

@@ -35,6 +35,11 @@ export class MomentsAccumulator {
       const bMean = sum / rows;
       let bM2 = 0;
       for (let r = 0; r < rows; r++) bM2 += (values[r * width + j] - bMean) ** 2;
+      if (n === 0) { // exactly the one-batch two-pass moments
+        mean[j] = bMean;
+        m2[j] = bM2;
+        continue;
+      }
       const delta = bMean - mean[j];
       mean[j] += (delta * rows) / total;
       m2[j] += bM2 + (delta * delta * n * rows) / total;

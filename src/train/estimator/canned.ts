@@ -15,6 +15,7 @@ import type { FeatureColumn } from '../../spec/types.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
 import { compile, type FeatureGraph } from '../../tensor/feature-graph.ts';
 import type { Activation } from '../backend/backend.ts';
+import type { DenseFeaturesOptions, PiecewiseLinearOptions } from '../layers/dense-features.ts';
 import type { OptimizerName } from '../optimizers/create.ts';
 import type { Optimizer } from '../optimizers/optimizer.ts';
 import { WideAndDeep } from '../model/wide-and-deep.ts';
@@ -35,12 +36,15 @@ export interface CannedOptions {
   dnnActivation?: Activation;
   dnnDropout?: number;
   /**
-   * Standardize numeric inputs of the DNN. Default false. The statistics come from the data `train` first sees
+   * How numeric inputs enter the DNN (DenseFeatures `normalize`): true or 'standardize' z-scores them,
+   * 'piecewise-linear' encodes them over bins fitted to the labels (settings in `piecewiseLinear`). Default false
+   * (as they are). The statistics come from the data `train` first sees
    * (a checkpoint's win): over ALL rows when its inputFn returns a re-iterable Dataset (one streaming pre-pass),
    * but from the FIRST batch only when it returns a one-shot iterable (an array of batches, a generator). Prefer a
    * Dataset, or fitted 'zscore' normalizers in the columns (`fcol fit`), which need no statistics at training time.
    */
-  normalize?: boolean;
+  normalize?: DenseFeaturesOptions['normalize'];
+  piecewiseLinear?: PiecewiseLinearOptions;
 }
 
 function resolveOptimizer(spec: OptimizerSpec | undefined): Optimizer | OptimizerName | undefined {
@@ -83,7 +87,7 @@ class CannedEstimator extends Estimator<Record<string, never>> {
         linear: linear.length === 0 ? false : { features: linearNames, includeDense, optimizer: resolveOptimizer(options.linearOptimizer) },
         dnn: dnn.length === 0 ? false : {
           hiddenUnits: options.dnnHiddenUnits!, activation: options.dnnActivation, dropout: options.dnnDropout,
-          optimizer: resolveOptimizer(options.dnnOptimizer), features: { columns: dnn, normalize: options.normalize ?? false },
+          optimizer: resolveOptimizer(options.dnnOptimizer), features: { columns: dnn, normalize: options.normalize ?? false, piecewiseLinear: options.piecewiseLinear },
         },
       });
       model.compile({ loss: head.loss });

@@ -269,20 +269,20 @@ export class Estimator<P = Record<string, unknown>> {
   private async adaptOnePass(source: AsyncIterable<InputBatch>): Promise<void> {
     const iterator = source[Symbol.asyncIterator]();
     let index = 0;
-    const unpacked = async function* (this: Estimator<P>): AsyncGenerator<FeatureBatch> {
+    const unpacked = async function* (this: Estimator<P>): AsyncGenerator<{ features: FeatureBatch; labels: Float32Array | null }> {
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
         const { features, labels } = this.unpack(next.value, true, `train (statistics pass, batch ${++index})`);
         if (features.numRows === 0) continue;
         if (this.model === null) await this.spec(features, labels, ModeKeys.TRAIN);
-        yield features;
+        yield { features, labels };
       }
     }.call(this);
     try {
       const first = await unpacked.next();
       if (first.done) throw new Error('train: the inputFn yielded no batches (an empty dataset); check the input files and filters');
-      const rest = async function* (): AsyncGenerator<FeatureBatch> {
+      const rest = async function* (): AsyncGenerator<{ features: FeatureBatch; labels: Float32Array | null }> {
         yield first.value;
         yield* unpacked;
       };

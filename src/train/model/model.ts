@@ -9,12 +9,12 @@
  * (except the exact AUC, which keeps every score and grows its store amortized).
  */
 import type { Backend } from '../backend/backend.ts';
-import type { DenseFeatures } from '../layers/dense-features.ts';
+import type { DenseFeatures, InputStatistics } from '../layers/dense-features.ts';
 import { type BackendKind, createBackend } from '../backend/select.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
 import { BatchGatherer, identityOrder } from '../data/batch-gatherer.ts';
 import { type DataInput, type Dataset, type Example, collectDataset } from '../data/examples.ts';
-import { type DenseMoments, MomentsAccumulator } from '../data/moments.ts';
+import { NumericSample, type TargetSpec } from '../data/numeric-sample.ts';
 import { shuffleInPlace } from '../data/shuffle.ts';
 import { isReiterable, type ReiterableInput, unpackStreamed } from '../data/stream.ts';
 import { NonFiniteLossError } from '../errors.ts';
@@ -128,16 +128,23 @@ export abstract class Model {
   }
   /** Per-dataset preparation before training: normalization statistics of all its rows. */
   private adaptTo(dataset: Dataset): void {
-    if (this.needsAdaptation()) this.normalizedInputs()!.adapt(dataset.features);
+    if (!this.needsAdaptation()) return;
+    const layer = this.normalizedInputs()!;
+    layer.adapt(dataset.features, dataset.labels ?? undefined, this.targetSpec(layer));
+  }
+  /**
+   * What the labels are, for statistics fitted to them (undefined when the layer's are not): the loss's label
+   * width, and one-hot classes for sparse categorical labels.
+   */
+  private targetSpec(layer: DenseFeatures): TargetSpec | undefined {
+    if (!layer.adaptsToLabels) return undefined;
+    const loss = this.requireCompiled().loss, units = this.units;
+    return { labelWidth: loss.labelWidth(units), classes: loss.name === 'sparseCategoricalCrossentropy' ? units : null };
   }
   /** Whether training needs statistics of the data first (a streamed dataset then gets a pre-pass). */
   private needsAdaptation(): boolean {
     const layer = this.normalizedInputs();
     return layer !== null && !layer.isAdapted;
-  }
-  /** `adaptTo` for a streamed dataset: statistics accumulated over one pass. */
-  private adaptToMoments(moments: DenseMoments): void {
-    if (this.needsAdaptation()) this.normalizedInputs()!.adaptMoments(moments);
   }
   /** Outputs [rows, units] (a buffer the network owns). */
   protected abstract forward(backend: Backend, batch: FeatureBatch, rows: number, training: boolean): Float32Array;
@@ -437,18 +444,22 @@ export abstract class Model {
 
   /** Normalization statistics over one pass of the stream (or its first `limit` batches), without keeping it. */
   private async adaptToStream(data: AsyncIterable<unknown> | Iterable<unknown>, limit: number | undefined, what = 'fit data'): Promise<boolean> {
-    const moments = new MomentsAccumulator();
-    let i = 0;
+    let statistics: InputStatistics | null = null, rows = 0, i = 0;
     for await (const raw of data) {
-      const { features } = unpackStreamed(raw, false, what, i);
+      const layer = this.normalizedInputs();
+      const { features, labels } = unpackStreamed(raw, layer?.adaptsToLabels ?? false, what, i);
       if (!this.built && features.numRows > 0) this.buildWithBackend(features);
       if (this.built && !this.needsAdaptation()) return false;
-      moments.add(features);
+      if (this.built) {
+        statistics ??= layer!.statistics(this.targetSpec(layer!));
+        if (statistics instanceof NumericSample) statistics.add(features, labels!);
+        else statistics.add(features);
+        rows += features.numRows;
+      }
       if (limit !== undefined && ++i >= limit) break;
     }
-    const result = moments.result();
-    if (result === null) throw new Error(`${what}: no rows (an empty dataset)`);
-    this.adaptToMoments(result);
+    if (statistics === null || rows === 0) throw new Error(`${what}: no rows (an empty dataset)`);
+    this.normalizedInputs()!.adaptFrom(statistics);
     return true;
   }
 
