@@ -205,6 +205,28 @@ describe('fcol train, evaluate, predict: bad input', () => {
     expect(none.stderr).toMatch(/not a model dir of fcol train .*train one first: fcol train/);
   });
 
+  it('records how numeric inputs enter the DNN, refuses another encoding, and reads a model dir from before --numeric', async () => {
+    const dir = join(tempDir(), 'm');
+    const args = ['train', 'fixtures/cli/blobs.ts', BLOBS, '--model', 'dnn', '--hidden', '4', '--steps', '2', '--model-dir', dir, '-q'];
+    expect((await fcolInProcess(args)).code).toBe(0);
+    const metaPath = join(dir, 'fcol-model.json');
+    expect(JSON.parse(readFileSync(metaPath, 'utf8')).hyper).toMatchObject({ numeric: 'piecewise-linear', bins: 16 });
+    const other = await fcolInProcess([...args, '--steps', '3', '--numeric', 'standardize']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/trained with --numeric "piecewise-linear", not "standardize"; --bins 16, not 0/);
+
+    const standardized = join(tempDir(), 's');
+    expect((await fcolInProcess([...args.map((a) => (a === dir ? standardized : a)), '--numeric', 'standardize'])).code).toBe(0);
+    const before = jsonOf(await fcolInProcess(['evaluate', standardized, BLOBS, '--json']));
+    const meta = JSON.parse(readFileSync(join(standardized, 'fcol-model.json'), 'utf8'));
+    delete meta.hyper.numeric;
+    delete meta.hyper.bins;
+    meta.hyper.normalize = true; // what fcol train wrote before --numeric
+    writeFileSync(join(standardized, 'fcol-model.json'), JSON.stringify(meta));
+    const after = jsonOf(await fcolInProcess(['evaluate', standardized, BLOBS, '--json']));
+    expect([after.loss, after.accuracy]).toEqual([before.loss, before.accuracy]);
+  });
+
   it('a checkpoint of other shapes: exit 2 saying what differs', async () => {
     const dir = join(tempDir(), 'm');
     expect((await fcolInProcess(['train', 'fixtures/cli/blobs.ts', BLOBS, '--model', 'dnn', '--hidden', '4', '--steps', '2', '--model-dir', dir, '-q'])).code).toBe(0);

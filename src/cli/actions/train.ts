@@ -13,7 +13,7 @@ import { buildEstimator } from '../model/estimator.ts';
 import {
   DEFAULT_SHUFFLE_BUFFER, examplesDataset, openExamples, type PassCounts, scanExamples, sequentialInput, stepsPerEpoch, trainInput,
 } from '../model/examples.ts';
-import { checkSameModel, describeLabel, type Hyperparameters, type ModelKind, type ModelMeta, newMeta, readModelMeta, writeModelMeta } from '../model/model-dir.ts';
+import { checkSameModel, describeLabel, type Hyperparameters, type ModelKind, type ModelMeta, type NumericInput, newMeta, readModelMeta, writeModelMeta } from '../model/model-dir.ts';
 import { asModuleLabel, coreStep, metricsText, orderedMetrics } from '../model/run.ts';
 import { TrainProgress } from '../model/train-progress.ts';
 import type { ModelReadFlags } from './evaluate.ts';
@@ -29,7 +29,8 @@ export interface TrainFlags extends ModelReadFlags, LabelFlags {
   linearLearningRate?: number;
   decayEpochs: number;
   dropout: number;
-  normalize: boolean;
+  numeric: NumericInput;
+  bins: number;
   seed: number;
   eval?: string;
   hash: string;
@@ -85,7 +86,8 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
     decayEpochs: flags.decayEpochs,
     linearLearningRate: kind === 'dnn' ? 0 : flags.linearLearningRate ?? DEFAULTS[kind].linearLearningRate,
     linearDense,
-    normalize: kind === 'linear' ? false : flags.normalize,
+    numeric: kind === 'linear' ? 'raw' : flags.numeric,
+    bins: kind === 'linear' || flags.numeric !== 'piecewise-linear' ? 0 : flags.bins,
     batchSize: flags.batchSize,
     seed: flags.seed,
   });

@@ -14,3 +14,5 @@ export const DEFAULT_DROPOUT = 0.2;
 export const DEFAULT_LEARNING_RATE = 0.003;
 export const DEFAULT_DECAY_EPOCHS = 2;
 export const DEFAULT_BATCH_SIZE = 256;
+export const DEFAULT_NUMERIC = 'piecewise-linear';
+export const DEFAULT_BINS = 16;

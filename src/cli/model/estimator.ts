@@ -40,7 +40,9 @@ export function buildEstimator(meta: ModelMeta, columns: readonly FeatureColumn[
     optimizer: new Ftrl({ learningRate: h.linearLearningRate }), includeDense: h.linearDense,
   };
   const dnn = meta.model === 'linear' ? false as const : {
-    hiddenUnits: h.hidden, dropout: h.dropout > 0 ? h.dropout : undefined, features: { columns, normalize: h.normalize },
+    hiddenUnits: h.hidden, dropout: h.dropout > 0 ? h.dropout : undefined, features: {
+      columns, normalize: h.numeric === 'raw' ? false : h.numeric, piecewiseLinear: h.bins > 0 ? { bins: h.bins } : undefined,
+    },
     optimizer: new Adam({
       learningRate: exponentialDecay({ initialLearningRate: h.learningRate, decaySteps: h.decayEpochs * meta.stepsPerEpoch, decayRate: 0.5 }),
     }),

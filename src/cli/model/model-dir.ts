@@ -12,12 +12,14 @@ import { type ColumnConfig, fromConfig } from '../../spec/config.ts';
 import type { FeatureColumn } from '../../spec/types.ts';
 import { writeFileAtomic } from '../../train/checkpoint/checkpoint.ts';
 import { UsageError } from '../errors.ts';
+import { DEFAULT_BINS } from './defaults.ts';
 import type { LabelSpec } from '../label.ts';
 import { VERSION } from '../version.ts';
 
 export const MODEL_FILE = 'fcol-model.json';
 
 export type ModelKind = 'linear' | 'dnn' | 'wide-deep';
+export type NumericInput = 'piecewise-linear' | 'standardize' | 'raw';
 
 /** Everything that shapes the model or its training (not how long it trains). */
 export interface Hyperparameters {
@@ -32,8 +34,12 @@ export interface Hyperparameters {
   linearLearningRate: number;
   /** The linear part also weighs the dense block (it does when the columns give no ragged ids). */
   linearDense: boolean;
-  /** z-score the numeric slots of the DNN input with training-set statistics (kept in the checkpoints). */
-  normalize: boolean;
+  /**
+   * How the numeric slots enter the DNN: piecewise-linear over `bins` bins fitted to the training labels,
+   * z-scored with training-set statistics, or as they are (the statistics are kept in the checkpoints).
+   */
+  numeric: NumericInput;
+  bins: number;
   batchSize: number;
   seed: number;
 }
@@ -84,6 +90,12 @@ export async function readModelMeta(dir: string): Promise<ModelMeta | null> {
   }
   if (meta?.format !== 'fcol-model' || !Array.isArray(meta.columns) || typeof meta.model !== 'string' || typeof meta.label !== 'object') {
     throw new UsageError(`${join(dir, MODEL_FILE)} is not an fcol model description; train again into a new --model-dir`);
+  }
+  // Written before --numeric existed: `normalize: true | false` meant z-scored | raw.
+  const legacy = meta.hyper as Hyperparameters & { normalize?: boolean };
+  if (legacy !== undefined && legacy.numeric === undefined && typeof legacy.normalize === 'boolean') {
+    meta.hyper = { ...legacy, numeric: legacy.normalize ? 'standardize' : 'raw', bins: DEFAULT_BINS };
+    delete (meta.hyper as { normalize?: boolean }).normalize;
   }
   return meta;
 }
@@ -138,7 +150,7 @@ export function checkSameModel(dir: string, existing: ModelMeta, wanted: ModelMe
   if (JSON.stringify(existing.label) !== JSON.stringify(wanted.label)) diffs.push(`label ${describeLabel(existing.label)}, not ${describeLabel(wanted.label)}`);
   const flags: Record<keyof Hyperparameters, string> = {
     hidden: '--hidden', dropout: '--dropout', learningRate: '--learning-rate', decayEpochs: '--decay-epochs',
-    linearLearningRate: '--linear-learning-rate', linearDense: '(linear part over the dense block)', normalize: '--normalize', batchSize: '--batch-size', seed: '--seed',
+    linearLearningRate: '--linear-learning-rate', linearDense: '(linear part over the dense block)', numeric: '--numeric', bins: '--bins', batchSize: '--batch-size', seed: '--seed',
   };
   for (const key of Object.keys(flags) as (keyof Hyperparameters)[]) {
     const a = JSON.stringify(existing.hyper[key]), b = JSON.stringify(wanted.hyper[key]);

@@ -118,7 +118,7 @@ export function reportHtml({ modelDir, meta, series, globalStep }: ReportInput):
   const settings: [string, string][] = [
     ['model', meta.model], ['label', describeLabel(meta.label)], ['columns', `${meta.columns.length} (${meta.columns.map((c) => c.class_name).join(', ')})`],
     ['hidden units', h.hidden.join(', ') || '—'], ['dropout', String(h.dropout)], ['DNN learning rate (Adam)', `${h.learningRate}, halved every ${h.decayEpochs} epochs`],
-    ['linear learning rate (FTRL)', h.linearLearningRate ? String(h.linearLearningRate) : '—'], ['normalized numeric inputs', String(h.normalize)],
+    ['linear learning rate (FTRL)', h.linearLearningRate ? String(h.linearLearningRate) : '—'], ['numeric inputs', h.numeric === 'piecewise-linear' ? `piecewise-linear, ${h.bins} bins` : h.numeric],
     ['batch size', String(h.batchSize)], ['steps per epoch', String(meta.stepsPerEpoch)], ['seed', String(h.seed)],
     ['training data', `${meta.trainFiles.join(', ')} (${meta.trainRows} rows)`], ['global step', String(globalStep)], ['hash', meta.hash],
   ];
