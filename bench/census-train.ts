@@ -7,7 +7,7 @@
  * Goals (issue 4): wide & deep accuracy ≥ 0.86 and AUC ≥ 0.91; linear alone accuracy ≥ 0.836.
  *
  * Run: npx tsx bench/census-train.ts [--model wide-deep|linear|dnn|all] [--epochs N] [--batch-size N]
- *      [--seed N] [--backend js|auto|gpu] [--numeric piecewise-linear|standardize|raw] [--bins N] [--json]
+ *      [--seed N] [--backend js|auto|gpu] [--threads 1|2 (js)] [--numeric piecewise-linear|standardize|raw] [--bins N] [--json]
  *      hyperparameters: [--dropout R] [--lr R] [--decay-epochs N] [--decay-rate R] [--schedule exponential|cosine]
  *      [--ftrl-lr R] [--ftrl-l1 R] [--ftrl-l2 R] [--l2 R (DNN kernels)]
  * Default: all three models, batch 256, seed 0, the js backend:
@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { type FeatureBatch, compile, concatFeatureBatches, readCsv } from '../src/index.ts';
 import { columns, label } from '../columns/census.ts';
 import {
-  Adam, Ftrl, type BackendKind, type Callback, type LearningRateSchedule, type StepProfile, type WideAndDeep, cosineDecay, dnnModel, exponentialDecay, l2,
+  Adam, Ftrl, JsBackend, type BackendKind, type Callback, type LearningRateSchedule, type StepProfile, type WideAndDeep, cosineDecay, dnnModel, exponentialDecay, l2,
   linearModel, wideAndDeepModel,
 } from '../src/train/index.ts';
 
@@ -37,6 +37,8 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string', default: '256' },
     seed: { type: 'string', default: '0' },
     backend: { type: 'string', default: 'js' },
+    /** Threads of the js backend's wasm kernel (1 or 2). */
+    threads: { type: 'string', default: '2' },
     numeric: { type: 'string', default: 'piecewise-linear' },
     bins: { type: 'string', default: '16' },
     json: { type: 'boolean', default: false },
@@ -122,7 +124,8 @@ function stepMs(p: StepProfile): Record<string, number> {
 async function run(name: ModelName, train: Split, test: Split) {
   const epochs = Number(args.epochs ?? DEFAULT_EPOCHS[name]), batchSize = Number(args['batch-size']), seed = Number(args.seed);
   const model = build(name, seed, epochs);
-  model.compile({ loss: 'binaryCrossentropy', metrics: ['accuracy', 'auc'], backend: args.backend as BackendKind });
+  const backend = args.backend === 'js' ? new JsBackend({ threads: Number(args.threads) as 1 | 2 }) : args.backend as BackendKind;
+  model.compile({ loss: 'binaryCrossentropy', metrics: ['accuracy', 'auc'], backend });
   let trainMs = 0, epochStart = 0;
   const timer: Callback = {
     onEpochBegin: () => { epochStart = performance.now(); },

@@ -22,6 +22,11 @@ export type JsMatmulKernel = 'wasm-simd' | 'blocked';
 export interface JsBackendOptions {
   /** Default 'auto'. 'wasm-simd' throws where WebAssembly SIMD is unavailable. */
   matmul?: JsMatmulKernel | 'auto';
+  /**
+   * 2 (the default): the wasm kernel splits big products with a helper thread where there are two cores
+   * and shared memory (Node), with the same results bit for bit; 1: this thread only.
+   */
+  threads?: 1 | 2;
 }
 
 export class JsBackend implements Backend {
@@ -37,8 +42,13 @@ export class JsBackend implements Backend {
     const wanted = options.matmul ?? 'auto';
     if (wanted === 'wasm-simd' && !wasmSimdSupported()) throw new Error('JsBackend: WebAssembly SIMD is not available here');
     this.matmulKernel = wanted === 'auto' ? (wasmSimdSupported() ? 'wasm-simd' : 'blocked') : wanted;
-    this.kernel = this.matmulKernel === 'wasm-simd' ? new WasmMatmul() : new BlockedMatmul();
+    this.kernel = this.matmulKernel === 'wasm-simd' ? new WasmMatmul({ threads: options.threads }) : new BlockedMatmul();
     this.fused = this.kernel instanceof WasmMatmul && this.matmul === JsBackend.prototype.matmul ? this.kernel : null;
+  }
+
+  /** Resolves once the wasm kernel's helper thread takes a share of big products (false: this thread alone). */
+  threadsReady(): Promise<boolean> {
+    return this.kernel instanceof WasmMatmul ? this.kernel.threadsReady() : Promise.resolve(false);
   }
 
   matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number,

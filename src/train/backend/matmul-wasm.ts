@@ -12,10 +12,15 @@
  * `allocate` lives in that memory and is passed by address, with no copy. Resident buffers need a
  * shared memory (one that never detaches its views when it grows: where SharedArrayBuffer exists,
  * as in Node); elsewhere `allocate` returns plain arrays and every call copies, as before.
+ *
+ * Over a shared memory, products of at least SPLIT_WORK multiply-adds are split by rows with a helper
+ * thread (matmul-thread.ts; `threads: 2`, the default where there are two cores), with results bit for
+ * bit those of one thread.
  */
 import type { Activation } from './backend.ts';
 import { activateBackwardInto, activateInto } from './dense-ops.ts';
 import { MATMUL_WASM_BASE64, MATMUL_WASM_SHARED_BASE64 } from './matmul-wasm-module.ts';
+import { HelperLane, OP_DENSE_BACKWARD_PRODUCTS, OP_DENSE_FORWARD_ROWS, OP_MATMUL_ROWS } from './matmul-thread.ts';
 
 interface MatmulExports {
   memory: WebAssembly.Memory;
@@ -24,6 +29,13 @@ interface MatmulExports {
   packed_b_floats(n: number, k: number): number;
   matmul(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number,
     accumulate: number, packedA: number, packedB: number): void;
+  matmul_rows(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number,
+    accumulate: number, packedA: number, packedB: number, rowBegin: number, rowEnd: number): void;
+  dense_forward_rows(x: number, w: number, bias: number, y: number, m: number, n: number, k: number, act: number,
+    packedA: number, packedB: number, rowBegin: number, rowEnd: number): void;
+  dense_backward_prepare(y: number, dy: number, dz: number, db: number, m: number, n: number, act: number): number;
+  dense_backward_products(x: number, wTail: number, g: number, dw: number, dx: number, m: number, n: number, k: number,
+    dxWidth: number, packedA: number, packedB: number, dwBegin: number, dwEnd: number, dxBegin: number, dxEnd: number): void;
   dense_forward(x: number, w: number, bias: number, y: number, m: number, n: number, k: number, act: number,
     packedA: number, packedB: number): void;
   dense_backward(x: number, wTail: number, y: number, dy: number, dz: number, dw: number, db: number, dx: number, m: number,
@@ -73,6 +85,10 @@ const PAGE = 65536;
 const SHARED_INITIAL_PAGES = 2, SHARED_MAXIMUM_PAGES = 32768;
 /** Floats per arena chunk that `allocate` carves buffers from (1 MiB). */
 const CHUNK = 1 << 18;
+/** Multiply-adds from which a product is split with the helper thread (below, handing it over costs more). */
+const SPLIT_WORK = 1 << 16;
+/** Floats of the helper thread's stack in the module's memory (the module is linked with 64 KiB). */
+const HELPER_STACK = 1 << 14;
 
 const align = (x: number): number => (x + 3) & ~3;
 
@@ -111,9 +127,20 @@ export class WasmMatmul {
   /** The ArrayBuffers (one per memory size seen) of this memory's resident buffers. */
   private readonly buffers = new Set<ArrayBufferLike>();
 
-  /** Throws when WebAssembly SIMD is unavailable: check wasmSimdSupported() first. */
-  constructor(options: { resident?: boolean } = {}) {
+  /** The helper thread's lane and its scratch (float offsets: packing panels), once a product is big enough to split. */
+  private lane: HelperLane | null = null;
+  private readonly threads: number;
+  private helperPa = 0;
+  private helperPb = 0;
+  private helperPbSize = 0;
+
+  /**
+   * Throws when WebAssembly SIMD is unavailable: check wasmSimdSupported() first. `threads` (1 or 2,
+   * default 2): whether big products may use the helper thread, over a shared memory.
+   */
+  constructor(options: { resident?: boolean; threads?: 1 | 2 } = {}) {
     const shared = options.resident === false ? null : instantiateShared();
+    this.threads = shared === null ? 1 : options.threads ?? 2;
     if (shared !== null) {
       this.exports = shared.exports;
       this.memory = shared.memory;
@@ -164,8 +191,15 @@ export class WasmMatmul {
     if (ar < 0) heap.set(a.length === m * k ? a : a.subarray(0, m * k), ao);
     if (br < 0) heap.set(b.length === k * n ? b : b.subarray(0, k * n), bo);
     if (accumulate && cr < 0) heap.set(c.length === m * n ? c : c.subarray(0, m * n), co);
-    this.exports.matmul(ar < 0 ? ao * 4 : ar, br < 0 ? bo * 4 : br, cr < 0 ? co * 4 : cr, m, n, k, transA ? 1 : 0, transB ? 1 : 0,
-      accumulate ? 1 : 0, this.pa * 4, this.pb * 4);
+    const ex = this.exports, args = [ar < 0 ? ao * 4 : ar, br < 0 ? bo * 4 : br, cr < 0 ? co * 4 : cr, m, n, k, transA ? 1 : 0,
+      transB ? 1 : 0, accumulate ? 1 : 0] as const;
+    const split = this.helperSplit(m, m * n * k, n, k);
+    if (split > 0 && this.lane!.start(OP_MATMUL_ROWS, [...args, this.helperPa * 4, this.helperPb * 4, split, m])) {
+      ex.matmul_rows(...args, this.pa * 4, this.pb * 4, 0, split);
+      if (!this.lane!.finish()) ex.matmul_rows(...args, this.pa * 4, this.pb * 4, split, m);
+    } else {
+      ex.matmul(...args, this.pa * 4, this.pb * 4);
+    }
     if (cr < 0) c.set(heap.subarray(co, co + m * n));
   }
 
@@ -183,8 +217,15 @@ export class WasmMatmul {
     if (wr < 0) heap.set(w.subarray(0, k * n), wo);
     if (bias !== null && br < 0) heap.set(bias.subarray(0, n), bo);
     const act = activation === 'relu' ? ACT_RELU : ACT_LINEAR;
-    this.exports.dense_forward(xr < 0 ? xo * 4 : xr, wr < 0 ? wo * 4 : wr, bias === null ? 0 : br < 0 ? bo * 4 : br,
-      yr < 0 ? yo * 4 : yr, rows, n, k, act, this.pa * 4, this.pb * 4);
+    const ex = this.exports, args = [xr < 0 ? xo * 4 : xr, wr < 0 ? wo * 4 : wr, bias === null ? 0 : br < 0 ? bo * 4 : br,
+      yr < 0 ? yo * 4 : yr, rows, n, k, act] as const;
+    const split = this.helperSplit(rows, rows * n * k, n, k);
+    if (split > 0 && this.lane!.start(OP_DENSE_FORWARD_ROWS, [...args, this.helperPa * 4, this.helperPb * 4, split, rows])) {
+      ex.dense_forward_rows(...args, this.pa * 4, this.pb * 4, 0, split);
+      if (!this.lane!.finish()) ex.dense_forward_rows(...args, this.pa * 4, this.pb * 4, split, rows);
+    } else {
+      ex.dense_forward(...args, this.pa * 4, this.pb * 4);
+    }
     if (yr < 0) y.set(heap.subarray(yo, yo + rows * n));
     if (activation === 'sigmoid' || activation === 'tanh') activateInto(activation, y, y, rows * n);
   }
@@ -221,10 +262,19 @@ export class WasmMatmul {
     if (gr < 0) heap.set(g.subarray(0, size), go);
     if (xr < 0) heap.set(x.subarray(0, rows * k), xo);
     if (wr < 0) heap.set(wTail.subarray(0, dxWidth * n), wo);
-    const gp = gr < 0 ? go * 4 : gr;
-    this.exports.dense_backward(xr < 0 ? xo * 4 : xr, wr < 0 ? wo * 4 : wr, yr < 0 ? yo * 4 : yr, gp, relu ? zo * 4 : gp,
-      dw === null ? 0 : dwr < 0 ? dwo * 4 : dwr, db === null ? 0 : dbr < 0 ? dbo * 4 : dbr, dx === null ? 0 : dxr < 0 ? dxo * 4 : dxr,
-      rows, n, k, act, dxWidth, this.pa * 4, this.pb * 4);
+    const gp = gr < 0 ? go * 4 : gr, ex = this.exports;
+    const product = ex.dense_backward_prepare(yr < 0 ? yo * 4 : yr, gp, relu ? zo * 4 : gp, db === null ? 0 : dbr < 0 ? dbo * 4 : dbr, rows, n, act);
+    const args = [xr < 0 ? xo * 4 : xr, wr < 0 ? wo * 4 : wr, product, dw === null ? 0 : dwr < 0 ? dwo * 4 : dwr,
+      dx === null ? 0 : dxr < 0 ? dxo * 4 : dxr, rows, n, k, dxWidth] as const;
+    // dw = xᵀ·g [k, n] and dx = g·w_tailᵀ [rows, dxWidth]: each split by its rows.
+    const work = (dw === null ? 0 : k * n * rows) + (dx === null ? 0 : rows * dxWidth * n);
+    const dwSplit = this.helperSplit(k, work, Math.max(n, dxWidth), Math.max(rows, n)), dxSplit = splitPoint(rows);
+    if (dwSplit > 0 && this.lane!.start(OP_DENSE_BACKWARD_PRODUCTS, [...args, this.helperPa * 4, this.helperPb * 4, dwSplit, k, dxSplit, rows])) {
+      ex.dense_backward_products(...args, this.pa * 4, this.pb * 4, 0, dwSplit, 0, dxSplit);
+      if (!this.lane!.finish()) ex.dense_backward_products(...args, this.pa * 4, this.pb * 4, dwSplit, k, dxSplit, rows);
+    } else {
+      ex.dense_backward_products(...args, this.pa * 4, this.pb * 4, 0, k, 0, rows);
+    }
     if (dw !== null && dwr < 0) dw.set(heap.subarray(dwo, dwo + k * n));
     if (db !== null && dbr < 0) db.set(heap.subarray(dbo, dbo + n));
     if (dx !== null && dxr < 0) dx.set(heap.subarray(dxo, dxo + rows * dxWidth));
@@ -276,6 +326,41 @@ export class WasmMatmul {
     return true;
   }
 
+  /** Products (or parts of a backward) the helper thread has computed a share of. */
+  get helperJobs(): number {
+    return this.lane?.jobs ?? 0;
+  }
+
+  /** Resolves once the helper thread can take this kernel's products (false when it never will: one thread). */
+  threadsReady(): Promise<boolean> {
+    if (this.threads < 2) return Promise.resolve(false);
+    return this.ensureLane().whenReady;
+  }
+
+  /**
+   * Where to split `rows` rows of a product of `work` multiply-adds with the helper thread (which then packs
+   * op(B) panels of up to `packN` columns and depth `packK` into its own scratch), or 0 to run it whole here.
+   */
+  private helperSplit(rows: number, work: number, packN: number, packK: number): number {
+    if (this.threads < 2 || work < SPLIT_WORK || rows < 8) return 0;
+    this.ensureLane();
+    const need = this.exports.packed_b_floats(packN, packK);
+    if (need > this.helperPbSize) {
+      this.helperPb = this.reserve(align(need));
+      this.helperPbSize = align(need);
+    }
+    return splitPoint(rows);
+  }
+
+  private ensureLane(): HelperLane {
+    if (this.lane === null) {
+      const stack = this.reserve(HELPER_STACK);
+      this.helperPa = this.reserve(align(this.exports.packed_a_floats()));
+      this.lane = new HelperLane(this, this.memory, compiledShared!, (stack + HELPER_STACK) * 4);
+    }
+    return this.lane;
+  }
+
   /** The byte address of a resident buffer in this memory, or −1 for any other array. */
   private address(array: Float32Array): number {
     return this.buffers.has(array.buffer) ? array.byteOffset : -1;
@@ -317,4 +402,9 @@ export class WasmMatmul {
     }
     return out;
   }
+}
+
+/** Where two threads split `rows` rows: about half, on a multiple of 4 (whole 4-row panels each). */
+function splitPoint(rows: number): number {
+  return Math.min(rows, (((rows + 1) >> 1) + 3) & ~3);
 }

@@ -13,6 +13,8 @@
 
 void matmul(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
     int accumulate, float *pa, float *pb);
+void matmul_rows(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
+    int accumulate, float *pa, float *pb, int row_begin, int row_end);
 
 #define ACT_LINEAR 0
 #define ACT_RELU 1
@@ -38,21 +40,36 @@ static void bias_act(float *c, const float *bias, int m, int n, int act) {
   }
 }
 
-/* y = act(x·w + bias): x [m, k], w [k, n], y [m, n]. */
+/* Rows [row_begin, row_end) of y = act(x·w + bias): x [m, k], w [k, n], y [m, n]. */
+void dense_forward_rows(const float *x, const float *w, const float *bias, float *y, int m, int n, int k, int act,
+    float *pa, float *pb, int row_begin, int row_end) {
+  matmul_rows(x, w, y, m, n, k, 0, 0, 0, pa, pb, row_begin, row_end);
+  if (bias || act != ACT_LINEAR) bias_act(y + (long)row_begin * n, bias, row_end - row_begin, n, act);
+}
+
+/* y = act(x·w + bias): every row of dense_forward_rows. */
 void dense_forward(const float *x, const float *w, const float *bias, float *y, int m, int n, int k, int act,
     float *pa, float *pb) {
-  matmul(x, w, y, m, n, k, 0, 0, 0, pa, pb);
-  if (bias || act != ACT_LINEAR) bias_act(y, bias, m, n, act);
+  dense_forward_rows(x, w, bias, y, m, n, k, act, pa, pb, 0, m);
 }
 
 /*
- * From the layer's input x [m, k], its output y [m, n] and dy [m, n]: dz = dy·act'(y) [m, n]
- * (written to dz for relu, where dz may be dy; dz is untouched for linear, whose dz is dy),
- * dw = xᵀ·dz [k, n] (dw may be 0), db = Σ_rows dz [n] (db may be 0),
- * dx = dz·w_tailᵀ [m, dx_width] with w_tail the last dx_width rows of w (dx may be 0).
+ * The products of a Dense layer's backward from g = ∂loss/∂(x·w + bias) [m, n]: rows [dw_begin, dw_end)
+ * of dw = xᵀ·g [k, n] (dw may be 0) and rows [dx_begin, dx_end) of dx = g·w_tailᵀ [m, dx_width] (dx may
+ * be 0). A row split of either gives what one call computes (matmul_rows), so two threads can share it.
  */
-void dense_backward(const float *x, const float *w_tail, const float *y, const float *dy_in, float *dz, float *dw,
-    float *db, float *dx, int m, int n, int k, int act, int dx_width, float *pa, float *pb) {
+void dense_backward_products(const float *x, const float *w_tail, const float *g, float *dw, float *dx, int m, int n,
+    int k, int dx_width, float *pa, float *pb, int dw_begin, int dw_end, int dx_begin, int dx_end) {
+  if (dw && dw_end > dw_begin) matmul_rows(x, g, dw, k, n, m, 1, 0, 0, pa, pb, dw_begin, dw_end);
+  if (dx && dx_end > dx_begin) matmul_rows(g, w_tail, dx, m, dx_width, n, 0, 1, 0, pa, pb, dx_begin, dx_end);
+}
+
+/*
+ * The elementwise part of a Dense layer's backward from its output y [m, n] and dy [m, n]: dz = dy·act'(y)
+ * (written to dz for relu, where dz may be dy; dz is untouched for linear, whose dz is dy) and
+ * db = Σ_rows dz [n] (db may be 0). Returns the gradient the products take: dz for relu, else dy.
+ */
+const float *dense_backward_prepare(const float *y, const float *dy_in, float *dz, float *db, int m, int n, int act) {
   long size = (long)m * n;
   const float *dy = dy_in;
   if (act == ACT_RELU) {
@@ -65,7 +82,6 @@ void dense_backward(const float *x, const float *w_tail, const float *y, const f
     for (; i < size; i++) dz[i] = y[i] > 0.0f ? dy[i] : 0.0f;
     dy = dz;
   }
-  if (dw) matmul(x, dy, dw, k, n, m, 1, 0, 0, pa, pb);
   if (db) {
     for (int j = 0; j < n; j++) db[j] = 0.0f;
     for (int r = 0; r < m; r++) {
@@ -75,7 +91,19 @@ void dense_backward(const float *x, const float *w_tail, const float *y, const f
       for (; j < n; j++) db[j] += row[j];
     }
   }
-  if (dx) matmul(dy, w_tail, dx, m, dx_width, n, 0, 1, 0, pa, pb);
+  return dy;
+}
+
+/*
+ * From the layer's input x [m, k], its output y [m, n] and dy [m, n]: dz = dy·act'(y) [m, n]
+ * (written to dz for relu, where dz may be dy; dz is untouched for linear, whose dz is dy),
+ * dw = xᵀ·dz [k, n] (dw may be 0), db = Σ_rows dz [n] (db may be 0),
+ * dx = dz·w_tailᵀ [m, dx_width] with w_tail the last dx_width rows of w (dx may be 0).
+ */
+void dense_backward(const float *x, const float *w_tail, const float *y, const float *dy, float *dz, float *dw,
+    float *db, float *dx, int m, int n, int k, int act, int dx_width, float *pa, float *pb) {
+  const float *g = dense_backward_prepare(y, dy, dz, db, m, n, act);
+  dense_backward_products(x, w_tail, g, dw, dx, m, n, k, dx_width, pa, pb, 0, k, 0, m);
 }
 
 static inline unsigned rotl(unsigned x, int k) { return (x << k) | (x >> (32 - k)); }

@@ -120,21 +120,23 @@ static void kernel_4x8(int depth, const float *pa, const float *pb, float *c, in
 }
 
 /*
- * C = op(A)·op(B) (or += when accumulate). pa and pb are scratch of packed_a_floats() and
- * packed_b_floats(n, k) floats. k = 0 zeroes C (or leaves it, when accumulating).
+ * Rows [row_begin, row_end) of C = op(A)·op(B) (or += when accumulate). pa and pb are scratch of
+ * packed_a_floats() and packed_b_floats(n, k) floats. k = 0 zeroes those rows (or leaves them, when
+ * accumulating). Each element of C is summed in the same order whatever the row range, so two
+ * threads computing a split of the rows (each with its own pa, pb) write exactly what one call would.
  */
-void matmul(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
-    int accumulate, float *pa, float *pb) {
+void matmul_rows(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
+    int accumulate, float *pa, float *pb, int row_begin, int row_end) {
   if (k == 0) {
-    if (!accumulate) for (long i = 0; i < (long)m * n; i++) c[i] = 0.0f;
+    if (!accumulate) for (long i = (long)row_begin * n; i < (long)row_end * n; i++) c[i] = 0.0f;
     return;
   }
   for (int p0 = 0; p0 < k; p0 += KC) {
     int depth = k - p0 < KC ? k - p0 : KC;
     int add = accumulate || p0 > 0;
     pack_b(b, n, k, trans_b, p0, depth, pb);
-    for (int i0 = 0; i0 < m; i0 += MC) {
-      int rows = m - i0 < MC ? m - i0 : MC;
+    for (int i0 = row_begin; i0 < row_end; i0 += MC) {
+      int rows = row_end - i0 < MC ? row_end - i0 : MC;
       pack_a(a, m, k, trans_a, i0, rows, p0, depth, pa);
       for (int j = 0; j < n; j += NR) {
         int cols = n - j < NR ? n - j : NR;
@@ -146,4 +148,10 @@ void matmul(const float *a, const float *b, float *c, int m, int n, int k, int t
       }
     }
   }
+}
+
+/* C = op(A)·op(B) (or += when accumulate): all rows of matmul_rows. */
+void matmul(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
+    int accumulate, float *pa, float *pb) {
+  matmul_rows(a, b, c, m, n, k, trans_a, trans_b, accumulate, pa, pb, 0, m);
 }
