@@ -6,7 +6,8 @@
  * DNN too, for a like-for-like ratio), batch 256, the same number of epochs, trained on adult.data
  * and evaluated on adult.test. Ours runs twice over: with its numeric inputs z-scored as the peers
  * feed them (the like-for-like speed ratios), and piecewise-linear encoded (its default, more accurate;
- * the first layer's input grows from 51 to 120 values). Prints samples/s and accuracy/AUC for each, ratios of ours to each
+ * the first layer's input grows from 51 to 126 values); on its default 2 threads (scikit-learn's BLAS
+ * gets 2 too), and wide & deep once more on 1 thread. Prints samples/s and accuracy/AUC for each, ratios of ours to each
  * peer, and where our time goes (transform, then per step: gather, forward, loss, backward,
  * update).
  *
@@ -85,9 +86,9 @@ function lastJson(stdout: string): unknown {
 
 type Numeric = 'standardize' | 'piecewise-linear';
 
-async function ours(model: 'wide-deep' | 'dnn', backend: 'js' | 'gpu', numeric: Numeric): Promise<OurResult> {
+async function ours(model: 'wide-deep' | 'dnn', backend: 'js' | 'gpu', numeric: Numeric, threads: 1 | 2 = 2): Promise<OurResult> {
   const out = await run(process.execPath, ['--import', 'tsx', 'bench/census-train.ts', '--model', model, '--epochs', String(EPOCHS),
-    '--batch-size', String(BATCH), '--backend', backend, '--numeric', numeric, '--json']);
+    '--batch-size', String(BATCH), '--backend', backend, '--numeric', numeric, '--threads', String(threads), '--json']);
   return (lastJson(out) as OurResult[])[0];
 }
 
@@ -146,15 +147,16 @@ function mean(runs: OurResult[]): OurResult {
 }
 
 console.log(`census training, batch ${BATCH}, ${EPOCHS} epochs each, train adult.data (32,561 rows), evaluate adult.test (16,281 rows)`);
-/** Our four configurations: each runs once before the peers and once after. */
+/** Our configurations (2 threads unless said): each runs once before the peers and once after. */
 const CONFIGS = [
-  { model: 'wide-deep', numeric: 'standardize', label: 'wide & deep' },
-  { model: 'dnn', numeric: 'standardize', label: 'DNN' },
-  { model: 'wide-deep', numeric: 'piecewise-linear', label: 'wide & deep, PLE' },
-  { model: 'dnn', numeric: 'piecewise-linear', label: 'DNN, PLE' },
+  { model: 'wide-deep', numeric: 'standardize', threads: 2, label: 'wide & deep' },
+  { model: 'dnn', numeric: 'standardize', threads: 2, label: 'DNN' },
+  { model: 'wide-deep', numeric: 'piecewise-linear', threads: 2, label: 'wide & deep, PLE' },
+  { model: 'dnn', numeric: 'piecewise-linear', threads: 2, label: 'DNN, PLE' },
+  { model: 'wide-deep', numeric: 'standardize', threads: 1, label: 'wide & deep, 1 thr' },
 ] as const;
 const runs: OurResult[][] = [];
-for (const c of CONFIGS) runs.push([await ours(c.model, 'js', c.numeric)]);
+for (const c of CONFIGS) runs.push([await ours(c.model, 'js', c.numeric, c.threads)]);
 const outcomes: Outcome[] = [];
 const skipped: string[] = [];
 for (const peer of PEERS) {
@@ -178,7 +180,7 @@ for (const peer of PEERS) {
     skipped.push(`${peer}: failed: ${(error as Error).message}`);
   }
 }
-for (let i = 0; i < CONFIGS.length; i++) runs[i].push(await ours(CONFIGS[i].model, 'js', CONFIGS[i].numeric));
+for (let i = 0; i < CONFIGS.length; i++) runs[i].push(await ours(CONFIGS[i].model, 'js', CONFIGS[i].numeric, CONFIGS[i].threads));
 const means = runs.map(mean);
 const wd = means[0];
 

@@ -13,7 +13,7 @@
  * shared memory (one that never detaches its views when it grows: where SharedArrayBuffer exists,
  * as in Node); elsewhere `allocate` returns plain arrays and every call copies, as before.
  *
- * Over a shared memory, products of at least SPLIT_WORK multiply-adds are split by rows with a helper
+ * Over a shared memory, products of at least SPLIT_WORK multiply-adds are shared by rows with a helper
  * thread (matmul-thread.ts; `threads: 2`, the default where there are two cores), with results bit for
  * bit those of one thread.
  */
@@ -85,8 +85,10 @@ const PAGE = 65536;
 const SHARED_INITIAL_PAGES = 2, SHARED_MAXIMUM_PAGES = 32768;
 /** Floats per arena chunk that `allocate` carves buffers from (1 MiB). */
 const CHUNK = 1 << 18;
-/** Multiply-adds from which a product is split with the helper thread (below, handing it over costs more). */
+/** Multiply-adds from which a product is shared with the helper thread (below, handing it over costs more). */
 const SPLIT_WORK = 1 << 16;
+/** A shared product's rows go in chunks of at least this many, at most MAX_CHUNKS of them (fewer, bigger chunks pack op(B) less often). */
+const ROWS_PER_CHUNK = 32, MAX_CHUNKS = 8;
 /** Floats of the helper thread's stack in the module's memory (the module is linked with 64 KiB). */
 const HELPER_STACK = 1 << 14;
 
@@ -193,12 +195,10 @@ export class WasmMatmul {
     if (accumulate && cr < 0) heap.set(c.length === m * n ? c : c.subarray(0, m * n), co);
     const ex = this.exports, args = [ar < 0 ? ao * 4 : ar, br < 0 ? bo * 4 : br, cr < 0 ? co * 4 : cr, m, n, k, transA ? 1 : 0,
       transB ? 1 : 0, accumulate ? 1 : 0] as const;
-    const split = this.helperSplit(m, m * n * k, n, k);
-    if (split > 0 && this.lane!.start(OP_MATMUL_ROWS, [...args, this.helperPa * 4, this.helperPb * 4, split, m])) {
-      ex.matmul_rows(...args, this.pa * 4, this.pb * 4, 0, split);
-      if (!this.lane!.finish()) ex.matmul_rows(...args, this.pa * 4, this.pb * 4, split, m);
-    } else {
-      ex.matmul(...args, this.pa * 4, this.pb * 4);
+    const pa = this.pa * 4, pb = this.pb * 4, chunks = this.helperChunks(m, m * n * k, n, k);
+    if (chunks === 0 || !this.lane!.parallel(OP_MATMUL_ROWS, [...args, this.helperPa * 4, this.helperPb * 4], chunks, m, 0,
+      (begin, end) => ex.matmul_rows(...args, pa, pb, begin, end))) {
+      ex.matmul(...args, pa, pb);
     }
     if (cr < 0) c.set(heap.subarray(co, co + m * n));
   }
@@ -219,12 +219,10 @@ export class WasmMatmul {
     const act = activation === 'relu' ? ACT_RELU : ACT_LINEAR;
     const ex = this.exports, args = [xr < 0 ? xo * 4 : xr, wr < 0 ? wo * 4 : wr, bias === null ? 0 : br < 0 ? bo * 4 : br,
       yr < 0 ? yo * 4 : yr, rows, n, k, act] as const;
-    const split = this.helperSplit(rows, rows * n * k, n, k);
-    if (split > 0 && this.lane!.start(OP_DENSE_FORWARD_ROWS, [...args, this.helperPa * 4, this.helperPb * 4, split, rows])) {
-      ex.dense_forward_rows(...args, this.pa * 4, this.pb * 4, 0, split);
-      if (!this.lane!.finish()) ex.dense_forward_rows(...args, this.pa * 4, this.pb * 4, split, rows);
-    } else {
-      ex.dense_forward(...args, this.pa * 4, this.pb * 4);
+    const pa = this.pa * 4, pb = this.pb * 4, chunks = this.helperChunks(rows, rows * n * k, n, k);
+    if (chunks === 0 || !this.lane!.parallel(OP_DENSE_FORWARD_ROWS, [...args, this.helperPa * 4, this.helperPb * 4], chunks, rows, 0,
+      (begin, end) => ex.dense_forward_rows(...args, pa, pb, begin, end))) {
+      ex.dense_forward(...args, pa, pb);
     }
     if (yr < 0) y.set(heap.subarray(yo, yo + rows * n));
     if (activation === 'sigmoid' || activation === 'tanh') activateInto(activation, y, y, rows * n);
@@ -268,12 +266,10 @@ export class WasmMatmul {
       dx === null ? 0 : dxr < 0 ? dxo * 4 : dxr, rows, n, k, dxWidth] as const;
     // dw = xᵀ·g [k, n] and dx = g·w_tailᵀ [rows, dxWidth]: each split by its rows.
     const work = (dw === null ? 0 : k * n * rows) + (dx === null ? 0 : rows * dxWidth * n);
-    const dwSplit = this.helperSplit(k, work, Math.max(n, dxWidth), Math.max(rows, n)), dxSplit = splitPoint(rows);
-    if (dwSplit > 0 && this.lane!.start(OP_DENSE_BACKWARD_PRODUCTS, [...args, this.helperPa * 4, this.helperPb * 4, dwSplit, k, dxSplit, rows])) {
-      ex.dense_backward_products(...args, this.pa * 4, this.pb * 4, 0, dwSplit, 0, dxSplit);
-      if (!this.lane!.finish()) ex.dense_backward_products(...args, this.pa * 4, this.pb * 4, dwSplit, k, dxSplit, rows);
-    } else {
-      ex.dense_backward_products(...args, this.pa * 4, this.pb * 4, 0, k, 0, rows);
+    const pa = this.pa * 4, pb = this.pb * 4, chunks = this.helperChunks(Math.min(k, rows), work, Math.max(n, dxWidth), Math.max(rows, n));
+    if (chunks === 0 || !this.lane!.parallel(OP_DENSE_BACKWARD_PRODUCTS, [...args, this.helperPa * 4, this.helperPb * 4], chunks, k, rows,
+      (dwBegin, dwEnd, dxBegin, dxEnd) => ex.dense_backward_products(...args, pa, pb, dwBegin, dwEnd, dxBegin, dxEnd))) {
+      ex.dense_backward_products(...args, pa, pb, 0, k, 0, rows);
     }
     if (dw !== null && dwr < 0) dw.set(heap.subarray(dwo, dwo + k * n));
     if (db !== null && dbr < 0) db.set(heap.subarray(dbo, dbo + n));
@@ -338,10 +334,10 @@ export class WasmMatmul {
   }
 
   /**
-   * Where to split `rows` rows of a product of `work` multiply-adds with the helper thread (which then packs
-   * op(B) panels of up to `packN` columns and depth `packK` into its own scratch), or 0 to run it whole here.
+   * Chunks of `rows` rows to share a product of `work` multiply-adds with the helper thread in (which then
+   * packs op(B) panels of up to `packN` columns and depth `packK` into its own scratch), or 0 to run it whole.
    */
-  private helperSplit(rows: number, work: number, packN: number, packK: number): number {
+  private helperChunks(rows: number, work: number, packN: number, packK: number): number {
     if (this.threads < 2 || work < SPLIT_WORK || rows < 8) return 0;
     this.ensureLane();
     const need = this.exports.packed_b_floats(packN, packK);
@@ -349,7 +345,7 @@ export class WasmMatmul {
       this.helperPb = this.reserve(align(need));
       this.helperPbSize = align(need);
     }
-    return splitPoint(rows);
+    return Math.max(2, Math.min(MAX_CHUNKS, Math.floor(rows / ROWS_PER_CHUNK)));
   }
 
   private ensureLane(): HelperLane {
@@ -402,9 +398,4 @@ export class WasmMatmul {
     }
     return out;
   }
-}
-
-/** Where two threads split `rows` rows: about half, on a multiple of 4 (whole 4-row panels each). */
-function splitPoint(rows: number): number {
-  return Math.min(rows, (((rows + 1) >> 1) + 3) & ~3);
 }

@@ -23,7 +23,6 @@
  */
 import type { Backend } from '../backend/backend.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
-import type { LayoutEntry } from '../../graph/nodes.ts';
 import type { EmbeddingColumn, FeatureColumn } from '../../spec/types.ts';
 import { columnName } from '../../spec/names.ts';
 import { Parameter } from '../parameter.ts';
