@@ -4,9 +4,10 @@ import { ReadError } from './errors.ts';
 /**
  * What a reader does with a bad row: `fail` (default) throws a ReadError, `skip` counts it,
  * `{quarantine: path}` counts it and writes it to `path` as one JSON line
- * `{"file","line","column","value","reason","row"}` (`row` = the raw text of the row).
+ * `{"file","line","column","value","reason","row"}` (`row` = the raw text of the row). The file starts
+ * empty, unless `append` (for several streams sharing one file that their caller emptied).
  */
-export type OnError = 'fail' | 'skip' | { quarantine: string };
+export type OnError = 'fail' | 'skip' | { quarantine: string; append?: boolean };
 
 /** A rejected row: where it was, why, and its raw text. */
 export interface RejectedRow {
@@ -46,7 +47,7 @@ export class RowRejecter {
   async flush(): Promise<void> {
     if (this.quarantinePath === null) return;
     if (!this.started) {
-      await writeFile(this.quarantinePath, '');
+      if (typeof this.policy !== 'object' || this.policy.append !== true) await writeFile(this.quarantinePath, '');
       this.started = true;
     }
     if (this.pending.length === 0) return;

@@ -227,6 +227,36 @@ describe('fcol train, evaluate, predict: bad input', () => {
     expect([after.loss, after.accuracy]).toEqual([before.loss, before.accuracy]);
   });
 
+  it('--on-error quarantine=FILE writes each bad row once however many epochs read it, from training and --eval data', async () => {
+    const dir = tempDir();
+    const lines = readFileSync(CENSUS, 'utf8').trim().split('\n');
+    lines[5] = lines[5].replace(/[^ ]*$/, 'maybe'); // a label outside the vocabulary: refused by the transform
+    lines[9] = lines[9].split(', ').slice(0, 3).join(', '); // 3 fields: refused by the reader
+    const data = join(dir, 'bad.csv'), quarantine = join(dir, 'rejects.jsonl');
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    const args = ['train', 'columns/census.ts', data, '--model', 'linear', '--epochs', '3', '--batch-size', '25', '--eval', data,
+      '--model-dir', join(dir, 'm'), '--json', '--label-vocabulary', '<=50K,>50K'];
+    const failed = await fcolInProcess(args);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/bad\.csv:10: expected 15 fields, found 3/);
+    const r = jsonOf(await fcolInProcess([...args, '--on-error', `quarantine=${quarantine}`]));
+    const kept = lines.length - 1 - 2;
+    expect(r).toMatchObject({ trainRows: kept, trainRowsRejected: 2, evalRows: kept });
+    const rejects = readFileSync(quarantine, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The training file's two rows, then the --eval file's (the same file): once each, not once per epoch.
+    expect(rejects).toHaveLength(4);
+    const transformed = rejects.filter((q) => q.stage === 'transform');
+    expect(transformed.map((q) => [q.dataRow, q.column, q.value])).toEqual([[5, 'income_bracket', 'maybe'], [5, 'income_bracket', 'maybe']]);
+    expect(rejects.filter((q) => q.stage !== 'transform').map((q) => q.line)).toEqual([10, 10]);
+    // evaluate and predict quarantine too; predict's output may not be the quarantine file
+    const e = jsonOf(await fcolInProcess(['evaluate', join(dir, 'm'), data, '--on-error', `quarantine=${quarantine}`, '--json']));
+    expect(e).toMatchObject({ rows: kept, rowsRejected: 2 });
+    expect(readFileSync(quarantine, 'utf8').trim().split('\n')).toHaveLength(2);
+    const clash = await fcolInProcess(['predict', join(dir, 'm'), data, '-o', quarantine, '--on-error', `quarantine=${quarantine}`]);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/the quarantine file cannot be the output/);
+  });
+
   it('a checkpoint of other shapes: exit 2 saying what differs', async () => {
     const dir = join(tempDir(), 'm');
     expect((await fcolInProcess(['train', 'fixtures/cli/blobs.ts', BLOBS, '--model', 'dnn', '--hidden', '4', '--steps', '2', '--model-dir', dir, '-q'])).code).toBe(0);

@@ -5,6 +5,7 @@ import { buildEstimator, type CliEstimator } from '../model/estimator.ts';
 import { type ExampleFiles, newCounts, openExamples, type ReadFlags, sequentialInput } from '../model/examples.ts';
 import { describeLabel, metaColumns, type ModelMeta, requireModelMeta } from '../model/model-dir.ts';
 import { asModuleLabel, coreStep, metricsText, orderedMetrics } from '../model/run.ts';
+import { startQuarantine } from '../quarantine.ts';
 
 /** Flags of the commands that read data for a model dir. */
 export interface ModelReadFlags extends ReadFlags {
@@ -44,9 +45,11 @@ export async function openForModel(meta: ModelMeta, columns: ReturnType<typeof m
 export async function evaluate(modelDir: string, data: string[], flags: ModelReadFlags, io: Io): Promise<EvaluateSummary> {
   const started = performance.now();
   const { meta, built, columns } = await openModel(modelDir, flags.backend);
+  await startQuarantine(flags.onError, []);
   const files = await openForModel(meta, columns, data, flags, true, 'evaluation data');
   const counts = newCounts();
-  const result = await coreStep(modelDir, () => built.estimator.evaluate(sequentialInput(Dataset.fromBatches(() => files.pass(counts))), { name: 'evaluate' }));
+  const result = await coreStep(modelDir, () => built.estimator.evaluate(sequentialInput(Dataset.fromBatches(() => files.pass(counts))), { name: 'evaluate' }))
+    .finally(() => files.close());
   const metrics = orderedMetrics(result);
   const summary: EvaluateSummary = {
     command: 'evaluate', ...metrics, loss: metrics.loss, steps: result.globalStep, rows: counts.rows, rowsRejected: counts.rowsRejected,

@@ -8,6 +8,7 @@ import { classNames } from '../model/model-dir.ts';
 import { coreStep } from '../model/run.ts';
 import { checkOutputPath } from '../output-path.ts';
 import { type ModelReadFlags, openForModel, openModel } from './evaluate.ts';
+import { startQuarantine } from '../quarantine.ts';
 
 export interface PredictFlags extends ModelReadFlags {
   output: string;
@@ -39,6 +40,7 @@ export async function predict(modelDir: string, data: string[], flags: PredictFl
   const format = flags.format ?? formatOf(flags.output);
   const { meta, built, columns } = await openModel(modelDir, flags.backend);
   await checkOutputPath(flags.output);
+  await startQuarantine(flags.onError, [flags.output]);
   const files = await openForModel(meta, columns, data, flags, false, 'data to predict');
   // Rows stream through in input order: each batch's row numbers queue up as the reader passes them.
   const counts = newCounts();
@@ -94,6 +96,7 @@ export async function predict(modelDir: string, data: string[], flags: PredictFl
   } catch (err) {
     await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
+    await files.close();
     throw err;
   }
   const summary: PredictSummary = {

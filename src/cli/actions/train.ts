@@ -11,12 +11,14 @@ import { loadColumns, requireFittedColumns } from '../load-columns.ts';
 import { DEFAULT_HIDDEN, DEFAULTS } from '../model/defaults.ts';
 import { buildEstimator } from '../model/estimator.ts';
 import {
-  DEFAULT_SHUFFLE_BUFFER, examplesDataset, openExamples, type PassCounts, scanExamples, sequentialInput, stepsPerEpoch, trainInput,
+  DEFAULT_SHUFFLE_BUFFER, type ExampleFiles, examplesDataset, openExamples, type PassCounts, type Scanned, scanExamples, sequentialInput,
+  stepsPerEpoch, trainInput,
 } from '../model/examples.ts';
 import { checkSameModel, describeLabel, type Hyperparameters, type ModelKind, type ModelMeta, type NumericInput, newMeta, readModelMeta, writeModelMeta } from '../model/model-dir.ts';
 import { asModuleLabel, coreStep, metricsText, orderedMetrics } from '../model/run.ts';
 import { TrainProgress } from '../model/train-progress.ts';
 import type { ModelReadFlags } from './evaluate.ts';
+import { startQuarantine } from '../quarantine.ts';
 
 export interface TrainFlags extends ModelReadFlags, LabelFlags {
   model: ModelKind;
@@ -98,16 +100,24 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
 
   // One counting pass over each file first: rows, bad rows and an empty file are found before training starts.
   const bufferRows = flags.shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER;
+  await startQuarantine(flags.onError, []);
   const trainFiles = await openExamples(data, {
     columns: loaded.columns, hash, label: { module: loaded.label, flags }, requireLabel: true, flags, what: 'training data',
   });
   const label = trainFiles.label!;
-  if (label.kind === 'classes' && label.vocabulary.length < 2) throw new UsageError(`--label-vocabulary ${label.vocabulary.join(',')}: a classifier needs at least 2 classes`);
-  const evalFiles = flags.eval === undefined ? null : await openExamples([flags.eval], {
-    columns: loaded.columns, hash, label: { module: asModuleLabel(label), flags: {} }, requireLabel: true, flags, what: 'evaluation data',
-  });
-  const trainScan = await scanExamples(trainFiles, bufferRows);
-  const evalScan = evalFiles === null ? null : await scanExamples(evalFiles, bufferRows);
+  let evalFiles: ExampleFiles | null = null, trainScan: Scanned, evalScan: Scanned | null;
+  try {
+    if (label.kind === 'classes' && label.vocabulary.length < 2) throw new UsageError(`--label-vocabulary ${label.vocabulary.join(',')}: a classifier needs at least 2 classes`);
+    evalFiles = flags.eval === undefined ? null : await openExamples([flags.eval], {
+      columns: loaded.columns, hash, label: { module: asModuleLabel(label), flags: {} }, requireLabel: true, flags, what: 'evaluation data',
+    });
+    trainScan = await scanExamples(trainFiles, bufferRows);
+    evalScan = evalFiles === null ? null : await scanExamples(evalFiles, bufferRows);
+  } catch (err) {
+    await trainFiles.close();
+    await evalFiles?.close();
+    throw err;
+  }
   const trainCounts = trainScan.counts;
   const trainRows = examplesDataset(trainFiles, trainScan);
   const evalRows = evalFiles === null ? null : examplesDataset(evalFiles, evalScan!);

@@ -1,5 +1,4 @@
-import { appendFile, writeFile } from 'node:fs/promises';
-import type { RecordBatch } from 'apache-arrow';
+import { appendFile } from 'node:fs/promises';
 import { type FeatureBatch, type FeatureColumn, type FeatureGraph, FileDataError, type RejectedRowInfo, toConfig,
   transformFiles } from '../../index.ts';
 import { type ConcatSource, type CsvColumnType, detectFormat } from '../../io/index.ts';
@@ -13,7 +12,8 @@ import { loadColumns, requireFittedColumns } from '../load-columns.ts';
 import { type DataFlags, hashMode, sourceOptions } from '../options.ts';
 import { checkOutputPath } from '../output-path.ts';
 import { Progress } from '../progress.ts';
-import { RejectedRow, type RowRejection, safeTransform } from '../safe-transform.ts';
+import { quarantineLines, startQuarantine } from '../quarantine.ts';
+import { RejectedRow, safeTransform } from '../safe-transform.ts';
 import { featureUses } from '../spec-fields.ts';
 import { VERSION } from '../version.ts';
 
@@ -59,12 +59,7 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
   const format = flags.format ?? outputFormat(flags.output);
   const files = await dataFiles(data);
   await checkOutputPath(flags.output);
-  const quarantine = typeof flags.onError === 'object' ? flags.onError.quarantine : null;
-  if (quarantine !== null) {
-    if (quarantine === flags.output) throw new UsageError(`the quarantine file cannot be the output (${quarantine})`);
-    await checkOutputPath(quarantine);
-    await writeFile(quarantine, '');
-  }
+  const quarantine = await startQuarantine(flags.onError, [flags.output]);
   const csv = await allCsv(files);
   const { source, schema, overrides } = await openData(files, sourceOptions(flags), featureUses(loaded.columns));
   const { graph, label, writer } = await closingOnError(source, async () => {
@@ -261,18 +256,6 @@ async function abort(writer: FeatureWriter): Promise<void> {
   } catch {
     // The first error is the one to report.
   }
-}
-
-/** One JSON line per row the transform refused: where it is in the stream, why, and its values. */
-function quarantineLines(batch: RecordBatch, rejected: readonly RowRejection[], rowBase: number, files: readonly DataFile[]): string {
-  return rejected.map(({ row, column, reason }) => {
-    const record = (batch.get(row)?.toJSON() ?? {}) as Record<string, unknown>;
-    const value = column in record ? record[column] : undefined;
-    return JSON.stringify({
-      stage: 'transform', ...(files.length === 1 ? { file: files[0].path } : {}), dataRow: rowBase + row + 1,
-      column, ...(value !== undefined ? { value } : {}), reason, record,
-    }, (_key, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
-  }).join('');
 }
 
 function formatSummary(s: TransformSummary): string {

@@ -6,10 +6,11 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/** --on-error (fail or skip), --delimiter, --null, --backend, --quiet and --json: the data flags of train, evaluate and predict. */
+/** --on-error, --delimiter, --null, --backend, --quiet and --json: the data flags of train, evaluate and predict. */
 export function addModelReadOptions(command: Command): Command {
   return command
-    .option('--on-error <policy>', 'bad rows: fail (stop at the first) or skip (drop and count them)', parseOnError, 'fail' as OnError)
+    .option('--on-error <policy>', 'bad rows: fail (stop at the first), skip (drop and count them) or quarantine=FILE (also write ' +
+      'each to FILE as a JSON line, once however many epochs read it)', parseOnError, 'fail' as OnError)
     .option('--delimiter <char>', 'CSV field delimiter (default: sniffed; ", " also trims spaces after commas)')
     .option('--null <token>', 'CSV text read as a missing value; repeat for several (default: the empty field)', collect)
     .addOption(new Option('--backend <backend>', 'compute backend: js (WebAssembly SIMD / JS), gpu (gpu.js, when installed) or auto (measured)').choices(['auto', 'gpu', 'js']).default('js'))

@@ -6,6 +6,7 @@
  * (which the buffer would hold whole anyway) is kept transformed after its first pass instead of being read
  * again every epoch.
  */
+import { appendFile } from 'node:fs/promises';
 import type { ConcatSource } from '../../io/index.ts';
 import type { FeatureBatch, FeatureColumn, FeatureGraph } from '../../index.ts';
 import type { HashMode } from '../../graph/nodes.ts';
@@ -21,6 +22,7 @@ import { type LabelFlags, LabelReader, type LabelSpec, resolveLabel } from '../l
 import type { ModuleLabel } from '../load-columns.ts';
 import { DEFAULT_BATCH_SIZE, type SourceOptions } from '../../io/index.ts';
 import { type DataFlags, sourceOptions } from '../options.ts';
+import { quarantineLines } from '../quarantine.ts';
 import { RejectedRow, safeTransform } from '../safe-transform.ts';
 import { featureUses } from '../spec-fields.ts';
 
@@ -60,25 +62,40 @@ export function newCounts(): PassCounts {
 export class ExampleFiles {
   /** The source opened for the schema, used by the first pass. */
   private opened: ConcatSource | null;
+  /**
+   * `--on-error quarantine=FILE`'s file, until the first pass has written its rows there: later passes (epochs)
+   * read the same rows again and skip them without writing them twice.
+   */
+  private quarantine: string | null;
 
   constructor(readonly files: DataFile[], readonly label: LabelSpec | null, private readonly graph: FeatureGraph,
       private readonly options: SourceOptions, first: ConcatSource, private readonly flags: ReadFlags, private readonly what: string) {
     this.opened = first;
+    this.quarantine = typeof flags.onError === 'object' ? flags.onError.quarantine : null;
+  }
+
+  /** Closes the source opened for the schema when no pass has read it (the command failed before reading). */
+  async close(): Promise<void> {
+    const opened = this.opened;
+    this.opened = null;
+    if (opened !== null) await closeUnread(opened);
   }
 
   /**
    * One pass over every row, transformed with ragged ids of every categorical column (sparse 'all'), bad rows
-   * failing with their row number or skipped (--on-error). Adds to `counts` as it goes; `rowNumbers` is told
+   * failing with their row number, or skipped (--on-error; quarantined by the first pass). Adds to `counts` as it goes; `rowNumbers` is told
    * each yielded batch's rows' 1-based positions among the rows the reader gave. A pass that keeps no row
    * throws BadDataError (the data is empty).
    */
   async *pass(counts: PassCounts = newCounts(), rowNumbers?: (numbers: Int32Array) => void): AsyncGenerator<DatasetExample> {
-    const source = this.opened ?? openSource(this.files.map((f) => f.path), this.options);
+    const quarantine = this.quarantine;
+    this.quarantine = null;
+    const source = this.opened ?? openSource(this.files.map((f) => f.path), quarantine === null ? { ...this.options, onError: 'skip' } : this.options);
     this.opened = null;
     const reader = this.label === null ? null : new LabelReader(this.label);
     const where = this.files.length === 1 ? `${this.files[0].path}: ` : '';
     const fail = this.flags.onError === 'fail';
-    let rowBase = 0, rows = 0, readerRejected = 0, readerIn = 0;
+    let rowBase = 0, rows = 0, readerRejected = 0, readerIn = 0, finished = false;
     try {
       for await (const batch of source) {
         let safe;
@@ -91,6 +108,7 @@ export class ExampleFiles {
           }
           throw err;
         }
+        if (quarantine !== null && safe.rejected.length > 0) await appendFile(quarantine, quarantineLines(batch, safe.rejected, rowBase, this.files));
         const rejected = new Set(safe.rejected.map((r) => r.row));
         counts.rowsRejected += rejected.size + source.stats.rowsRejected - readerRejected;
         counts.rowsIn += source.stats.rowsIn - readerIn;
@@ -108,8 +126,10 @@ export class ExampleFiles {
         }
         rowBase += batch.numRows;
       }
+      finished = true;
     } finally {
-      await closeUnread(source); // a pass left early (a --steps stop) closes its file
+      // A pass left early (a --steps stop) closes its file; a finished one must not start reading it again.
+      if (!finished) await closeUnread(source);
     }
     counts.rowsIn += source.stats.rowsIn - readerIn;
     counts.rowsRejected += source.stats.rowsRejected - readerRejected;
@@ -118,7 +138,7 @@ export class ExampleFiles {
       const rowsIn = source.stats.rowsIn;
       throw new BadDataError(rowsIn === 0
         ? `${names}: no data rows (only a header): the ${this.what} is empty; give a file with rows`
-        : `${names}: all ${rowsIn} rows were rejected (--on-error skip): the ${this.what} is empty; run with --on-error fail to see the first bad row`);
+        : `${names}: all ${rowsIn} rows were rejected (--on-error ${this.flags.onError === 'skip' ? 'skip' : 'quarantine'}): the ${this.what} is empty; run with --on-error fail to see the first bad row`);
     }
   }
 }
@@ -126,9 +146,10 @@ export class ExampleFiles {
 /** Opens data files for streaming. Errors: as fcol transform (found before any row is transformed). */
 export async function openExamples(paths: readonly string[], options: ReadExamplesOptions): Promise<ExampleFiles> {
   const { flags } = options;
-  if (typeof flags.onError === 'object') throw new UsageError('--on-error quarantine=FILE is for fcol transform; use --on-error skip (or fail) here');
   const files = await dataFiles(paths);
-  const base = sourceOptions({ ...flags, batchSize: DEFAULT_BATCH_SIZE });
+  // The command emptied the quarantine file (startQuarantine): the training and --eval streams both add to it.
+  const onError = typeof flags.onError === 'object' ? { quarantine: flags.onError.quarantine, append: true } : flags.onError;
+  const base = sourceOptions({ ...flags, onError, batchSize: DEFAULT_BATCH_SIZE });
   const { source, schema, overrides } = await openData(files, base, featureUses(options.columns));
   const { graph, label } = await closingOnError(source, async () => {
     const graph = compileColumns(options.columns, schema, options.hash);
