@@ -1,8 +1,9 @@
 import { makeData, RecordBatch, Struct, Table } from 'apache-arrow';
-import { BadFields, type ColumnBuilder } from '../io/csv/column-builder.ts';
+import { RunAppender, unterminatedRow } from '../io/csv/bad-rows.ts';
+import type { ColumnBuilder } from '../io/csv/column-builder.ts';
 import { type ColumnPlan, makeBuilders, makePlan } from '../io/csv/column-plan.ts';
-import { delimiterHint, type DialectBytes } from '../io/csv/dialect.ts';
-import { fieldText, NullTokens } from '../io/csv/field-text.ts';
+import type { DialectBytes } from '../io/csv/dialect.ts';
+import { NullTokens } from '../io/csv/field-text.ts';
 import { rowText, RowSpans } from '../io/csv/row-spans.ts';
 import { TOKENIZE, type TokenizerCursor, tokenizeRows } from '../io/csv/tokenizer.ts';
 import { WasmTokenizer } from '../io/csv/wasm-tokenizer.ts';
@@ -18,8 +19,6 @@ const SPLIT_ROWS = 256;
 
 /** Rows tokenized per run, as the CSV reader does: the spans stay small and in cache. */
 export const RUN_ROWS = 8192;
-
-const utf8 = new TextDecoder();
 
 /** Builders of one dialect (files of a stream may differ in dialect; they share the plan and dictionaries). */
 interface Builders {
@@ -83,7 +82,7 @@ export class ChunkTransformer {
   /** The WebAssembly tokenizer (each chunk is copied into it once), or null: tokenizeRows in JS. */
   private readonly wasm: WasmTokenizer | null;
   private readonly builders: Builders[] = [];
-  private readonly bad = new BadFields();
+  private readonly appender: RunAppender;
   private readonly origins = new RowOrigins();
   private readonly labels: LabelReader | null;
   /** Stage times of the chunk being processed (only with `profile`). */
@@ -102,6 +101,7 @@ export class ChunkTransformer {
     const runRows = Math.min(RUN_ROWS, init.batchSize);
     this.wasm = init.tokenizer === 'js' ? null : WasmTokenizer.create(runRows, init.names.length);
     this.spans = this.wasm?.spans ?? new RowSpans(runRows, init.names.length);
+    this.appender = new RunAppender(this.plan, this.fields, init.policy === 'quarantine');
     this.labels = init.label === null ? null : new LabelReader(init.label, this.converted.names.indexOf(init.label.key));
   }
 
@@ -156,8 +156,8 @@ export class ChunkTransformer {
       }
       if (status === TOKENIZE.END) break;
       if (status === TOKENIZE.UNTERMINATED_QUOTE) {
-        const raw = utf8.decode(bytes.subarray(cursor.pos));
-        this.reject(outcome, { kind: 'read', line: cursor.line, reason: 'unterminated quote: the file ends inside a quoted field' }, raw);
+        const { row, raw } = unterminatedRow(bytes, bytes.length, cursor);
+        this.reject(outcome, { kind: 'read', ...row }, raw);
         break;
       }
     }
@@ -186,52 +186,14 @@ export class ChunkTransformer {
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: children[0].length, nullCount: 0, children }));
   }
 
-  /** Appends the run in the spans to every column; a run with bad rows is appended again without them. */
+  /** Appends the run in the spans to every column, rejecting its bad rows as CsvReader does. */
   private convertRun(bytes: Uint8Array, task: ChunkTask, builders: Builders, outcome: ChunkOutcome): void {
-    const spans = this.spans, list = builders.list, bad = this.bad, fields = this.fields;
-    const start = list[0].length;
-    bad.clear();
-    for (let i = 0; i < list.length; i++) list[i].append(bytes, spans, fields[i], bad);
-    if (spans.badRows > 0 || bad.size > 0) {
-      spans.removeRows(this.rejectBadRows(bytes, task, outcome));
-      bad.clear();
-      for (let i = 0; i < list.length; i++) {
-        list[i].truncate(start);
-        list[i].append(bytes, spans, fields[i], bad);
-      }
-    }
+    const spans = this.spans;
+    const run = { bytes, spans, dialect: task.dialect, delimiter: task.delimiter };
+    this.appender.append(run, builders.list, (row, raw) => this.reject(outcome, { kind: 'read', ...row }, raw));
     outcome.rowsIn += spans.rows;
     outcome.rowsOut += spans.rows;
     this.origins.addRun(spans);
-  }
-
-  /** CsvReader.rejectBadRows: each row with the wrong field count or a field that did not convert, in line order. */
-  private rejectBadRows(bytes: Uint8Array, task: ChunkTask, outcome: ChunkOutcome): Uint8Array {
-    const spans = this.spans, plan = this.plan, bad = this.bad;
-    const errors = new Map<number, RejectRecord>();
-    for (let r = 0; r < spans.rows; r++) {
-      const fields = spans.fieldCounts[r];
-      if (fields === spans.numColumns) continue;
-      const reason = fields < 0 ? 'unexpected text after a closing quote'
-        : `expected ${spans.numColumns} fields, found ${fields}` +
-          (fields === 1 ? delimiterHint(rawRow(bytes, spans, r), task.delimiter) : '');
-      errors.set(r, { kind: 'read', line: spans.lines[r], reason });
-    }
-    for (let b = 0; b < bad.size; b++) {
-      const r = bad.rows[b], j = bad.columns[b];
-      if (errors.has(r)) continue;
-      const k = r * spans.numColumns + j;
-      const value = fieldText(bytes, spans.starts[k], spans.ends[k], task.dialect);
-      const hint = plan.inferred[j] && bad.reasons[b] !== 'invalid UTF-8'
-        ? ` (type ${plan.types[j]} was inferred from the first rows; set types: {"${plan.names[j]}": "utf8"} or another type)` : '';
-      errors.set(r, { kind: 'read', line: spans.lines[r], column: plan.names[j], value, reason: bad.reasons[b] + hint });
-    }
-    const drop = new Uint8Array(spans.rows);
-    for (const r of [...errors.keys()].sort((a, b) => a - b)) {
-      this.reject(outcome, errors.get(r)!, this.init.policy === 'quarantine' ? rawRow(bytes, spans, r) : undefined);
-      drop[r] = 1;
-    }
-    return drop;
   }
 
   /** Records a bad row (counted in rowsIn); under 'fail' the chunk stops here. */
@@ -337,10 +299,6 @@ export class ChunkTransformer {
   private rawOfRow(bytes: Uint8Array, row: number): string {
     return rowText(bytes, this.origins.starts[row], this.origins.ends[row]);
   }
-}
-
-function rawRow(bytes: Uint8Array, spans: RowSpans, r: number): string {
-  return rowText(bytes, spans.rowStarts[r], spans.rowEnds[r]);
 }
 
 /** Indexes of the kept rows, in order. */

@@ -3,15 +3,16 @@ import { openBytes } from '../byte-reader.ts';
 import { ReadError } from '../errors.ts';
 import { RowRejecter } from '../reject-policy.ts';
 import { checkBatchSize, newStats, type ReadStats, type RecordBatchSource } from '../source.ts';
-import { BadFields, type ColumnBuilder } from './column-builder.ts';
+import { type BadRow, RunAppender, unterminatedRow } from './bad-rows.ts';
+import type { ColumnBuilder } from './column-builder.ts';
 import { type ColumnPlan, makeBuilders, makePlan } from './column-plan.ts';
 import { checkCsvOptions, type CsvOptions } from './csv-options.ts';
 import { type CsvHead, readHead } from './csv-head.ts';
 import { delimiterHint } from './dialect.ts';
-import { fieldText, NullTokens } from './field-text.ts';
+import { NullTokens } from './field-text.ts';
 import { inferColumnTypes } from './infer-types.ts';
 import { DEFAULT_MAX_ROW_BYTES, InputBuffer } from './input-buffer.ts';
-import { rowText, RowSpans } from './row-spans.ts';
+import { RowSpans } from './row-spans.ts';
 import { TOKENIZE, tokenizeRows } from './tokenizer.ts';
 
 /** Rows tokenized per run: enough to amortize the calls, few enough that the bytes stay in cache. */
@@ -34,6 +35,7 @@ interface Open {
   head: CsvHead;
   plan: ColumnPlan;
   builders: ColumnBuilder[];
+  appender: RunAppender;
   spans: RowSpans;
   /** Why the tokenizer stopped after the run now in `spans` (the first run was used for inference). */
   status: number;
@@ -44,7 +46,6 @@ export class CsvReader implements RecordBatchSource {
   private readonly batchSize: number;
   private opened: Promise<Open> | null = null;
   private iterated = false;
-  private readonly bad = new BadFields();
 
   /** `previous`: the plan of an earlier file of the same stream, whose schema and dictionaries this file continues. */
   constructor(readonly path: string, private readonly options: CsvOptions, private readonly rejecter: RowRejecter,
@@ -82,7 +83,8 @@ export class CsvReader implements RecordBatchSource {
         ? this.planFromSample(input, head, names, spans, nulls)
         : this.continuePlan(this.previous, names, head);
       const builders = makeBuilders(plan, { capacity: this.batchSize, dialect: head.bytes, nulls });
-      return { input, head, plan, builders, spans, status };
+      const appender = new RunAppender(plan, plan.names.map((_, j) => j), this.rejecter.quarantines);
+      return { input, head, plan, builders, appender, spans, status };
     } catch (err) {
       await input.close();
       throw err;
@@ -158,68 +160,23 @@ export class CsvReader implements RecordBatchSource {
     return batch;
   }
 
-  /** Appends the run in `spans` to every column; a run with bad rows is appended again without them. */
+  /** Appends the run in `spans` to every column, rejecting its bad rows. */
   private convertRun(open: Open): void {
-    const { builders, spans, input } = open;
-    const start = builders[0].length;
-    this.bad.clear();
-    for (let j = 0; j < builders.length; j++) builders[j].append(input.buf, spans, j, this.bad);
-    if (spans.badRows === 0 && this.bad.size === 0) return;
-    spans.removeRows(this.rejectBadRows(open));
-    this.bad.clear();
-    for (let j = 0; j < builders.length; j++) {
-      builders[j].truncate(start);
-      builders[j].append(input.buf, spans, j, this.bad);
-    }
-  }
-
-  /** Rejects, in line order, each row with the wrong field count or a field that did not convert; returns the drop mask. */
-  private rejectBadRows(open: Open): Uint8Array {
-    const { spans, plan, input } = open;
-    const errors = new Map<number, ReadError>();
-    for (let r = 0; r < spans.rows; r++) {
-      const fields = spans.fieldCounts[r];
-      if (fields === spans.numColumns) continue;
-      const reason = fields < 0 ? 'unexpected text after a closing quote'
-        : `expected ${spans.numColumns} fields, found ${fields}` +
-          (fields === 1 ? delimiterHint(this.rawRow(open, r), open.head.dialect.delimiter) : '');
-      errors.set(r, new ReadError({ file: this.path, line: spans.lines[r] }, reason));
-    }
-    for (let b = 0; b < this.bad.size; b++) {
-      const r = this.bad.rows[b], j = this.bad.columns[b];
-      if (errors.has(r)) continue;
-      const k = r * spans.numColumns + j;
-      const value = fieldText(input.buf, spans.starts[k], spans.ends[k], open.head.bytes);
-      const hint = plan.inferred[j] && this.bad.reasons[b] !== 'invalid UTF-8'
-        ? ` (type ${plan.types[j]} was inferred from the first rows; set types: {"${plan.names[j]}": "utf8"} or another type)` : '';
-      errors.set(r, new ReadError({ file: this.path, line: spans.lines[r], column: plan.names[j], value },
-        this.bad.reasons[b] + hint));
-    }
-    const drop = new Uint8Array(spans.rows);
-    for (const r of [...errors.keys()].sort((a, b) => a - b)) {
-      this.countRejected();
-      this.rejecter.reject({ error: errors.get(r)!, raw: this.rejecter.quarantines ? this.rawRow(open, r) : '' });
-      drop[r] = 1;
-    }
-    return drop;
+    const run = { bytes: open.input.buf, spans: open.spans, dialect: open.head.bytes, delimiter: open.head.dialect.delimiter };
+    open.appender.append(run, open.builders, (row, raw) => this.reject(row, raw));
   }
 
   /** The file ends inside a quoted field: everything from that row's start is one rejected row. */
   private rejectUnterminated(open: Open): void {
     const { input } = open;
-    const raw = new TextDecoder().decode(input.buf.subarray(input.cursor.pos, input.end));
-    const error = new ReadError({ file: this.path, line: input.cursor.line },
-      'unterminated quote: the file ends inside a quoted field');
-    this.countRejected();
-    this.rejecter.reject({ error, raw });
+    const { row, raw } = unterminatedRow(input.buf, input.end, input.cursor);
+    this.reject(row, raw);
   }
 
-  private countRejected(): void {
+  /** Counts a bad row and applies the policy to it (under fail, throws its ReadError). */
+  private reject({ reason, ...where }: BadRow, raw: string): void {
     this.stats.rowsIn++;
     this.stats.rowsRejected++;
-  }
-
-  private rawRow(open: Open, r: number): string {
-    return rowText(open.input.buf, open.spans.rowStarts[r], open.spans.rowEnds[r]);
+    this.rejecter.reject({ error: new ReadError({ file: this.path, ...where }, reason), raw });
   }
 }
