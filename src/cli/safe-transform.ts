@@ -1,5 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
-import { concatFeatureBatches, DataError, type FeatureBatch, type FeatureGraph } from '../index.ts';
+import { type TransformedRange, transformAroundBadRows } from '../data/transform-around-bad-rows.ts';
+import { concatFeatureBatches, type FeatureBatch, type FeatureGraph } from '../index.ts';
 import type { BatchLabels } from './label.ts';
 
 /** A row of a batch that the transform or its label refused. `row` counts from 0 within the batch. */
@@ -16,54 +17,31 @@ export interface SafeResult {
   rejected: RowRejection[];
 }
 
-/** Below this many rows a failing range is retried at each bad row rather than halved. */
-const SPLIT_ROWS = 256;
-
 /**
- * Transforms a batch, dropping the rows it cannot take. A transform error is per batch, but it names the
- * row (and such errors are row-local: a missing value, an id out of range, ...), so the failing range is cut
- * at that row, the row rejected, and both sides retried, large sides in halves: k bad rows cost O(k log n)
- * transform calls and at most O(n log n) rows transformed. With `fail`, the first bad row (by row order among
- * label errors and the transform's own) is thrown as its DataError-shaped rejection instead.
+ * Transforms a batch, dropping the rows it cannot take (see transformAroundBadRows) or whose label is bad.
+ * With `fail`, the first bad row (by row order among label errors and the transform's own) is thrown as its
+ * DataError-shaped rejection instead.
  */
 export function safeTransform(graph: FeatureGraph, batch: RecordBatch, labels: BatchLabels | null, fail: boolean): SafeResult {
-  const pieces: { start: number; end: number; features: FeatureBatch }[] = [];
+  const pieces: TransformedRange<FeatureBatch>[] = [];
   const rejected: RowRejection[] = [];
-  const attempt = (start: number, end: number): { features: FeatureBatch } | RowRejection => {
-    try {
-      const slice = start === 0 && end === batch.numRows ? batch : batch.slice(start, end);
-      return { features: graph.transform(slice, { sparse: 'all' }) };
-    } catch (err) {
-      if (!(err instanceof DataError) || !(err.row >= 0 && err.row < end - start)) throw err;
-      return { row: start + err.row, column: err.column, reason: err.reason };
-    }
+  const reject = (rejection: RowRejection): void => {
+    if (fail) throw new RejectedRow(rejection);
+    rejected.push(rejection);
   };
+  const transform = (start: number, end: number): FeatureBatch =>
+    graph.transform(start === 0 && end === batch.numRows ? batch : batch.slice(start, end), { sparse: 'all' });
   const run = (start: number, end: number): void => {
-    if (start >= end) return;
-    const result = attempt(start, end);
-    if ('features' in result) {
-      pieces.push({ start, end, features: result.features });
-      return;
-    }
-    if (fail) throw new RejectedRow(result);
-    split(start, result.row);
-    rejected.push(result);
-    split(result.row + 1, end);
-  };
-  const split = (start: number, end: number): void => {
-    if (end - start <= SPLIT_ROWS) return run(start, end);
-    const mid = start + ((end - start) >> 1);
-    run(start, mid);
-    run(mid, end);
+    const done = transformAroundBadRows(start, end, transform,
+      (row, err) => reject({ row, column: err.column, reason: err.reason }));
+    for (const range of done) pieces.push(range);
   };
 
   const badLabels = labels?.bad ?? [];
   let from = 0;
   for (const bad of badLabels) {
     run(from, bad.row); // under fail, an earlier transform error is thrown here first
-    const rejection = { row: bad.row, column: labels!.key, reason: bad.reason };
-    if (fail) throw new RejectedRow(rejection);
-    rejected.push(rejection);
+    reject({ row: bad.row, column: labels!.key, reason: bad.reason });
     from = bad.row + 1;
   }
   run(from, batch.numRows);
@@ -78,9 +56,9 @@ export class RejectedRow extends Error {
   }
 }
 
-function assemble(pieces: { features: FeatureBatch }[]): FeatureBatch | null {
+function assemble(pieces: TransformedRange<FeatureBatch>[]): FeatureBatch | null {
   if (pieces.length === 0) return null;
-  return pieces.length === 1 ? pieces[0].features : concatFeatureBatches(pieces.map((p) => p.features));
+  return pieces.length === 1 ? pieces[0].result : concatFeatureBatches(pieces.map((p) => p.result));
 }
 
 function keptLabels(values: Float32Array | Int32Array, pieces: { start: number; end: number }[]): Float32Array | Int32Array {

@@ -12,10 +12,8 @@ import { DataError } from '../spec/errors.ts';
 import { concatFeatureBatches, type FeatureBatch } from '../tensor/feature-batch.ts';
 import { compile, type FeatureGraph, type OutputAllocator } from '../tensor/feature-graph.ts';
 import { type BadLabel, LabelReader } from './labels.ts';
+import { transformAroundBadRows } from './transform-around-bad-rows.ts';
 import type { ChunkOutcome, ChunkTask, ChunkTimings, RejectRecord, TransformInit, WireBatch } from './messages.ts';
-
-/** Below this many rows a range with a bad row is retried on each side of it rather than halved. */
-const SPLIT_ROWS = 256;
 
 /** Rows tokenized per run, as the CSV reader does: the spans stay small and in cache. */
 export const RUN_ROWS = 8192;
@@ -235,32 +233,16 @@ export class ChunkTransformer {
     // The rows to transform (all, or those whose label was good), as indexes [0, count) into `rows`.
     const rows = keep === null ? null : keptRows(keep);
     const count = rows === null ? numRows : rows.length;
-    const pieces: FeatureBatch[] = [];
     let failed = false;
-    // A transform error is per call but names its row: that row is rejected and both sides transformed again,
-    // large sides in halves, so k bad rows cost O(k log n) calls, not k calls over the whole chunk.
-    const attempt = (a: number, b: number): void => {
-      if (a >= b) return;
-      try {
-        // After a failure the pieces are kept together: none may be a reused buffer.
-        pieces.push(this.graph.transform(tableOfRows(batches, rows, a, b), failed ? { ...options, reuseBuffers: false } : options));
-      } catch (err) {
-        if (!(err instanceof DataError) || !(err.row >= 0 && err.row < b - a)) throw err;
-        failed = true;
-        const at = a + err.row, original = rows === null ? at : rows[at];
-        drop(original, { kind: 'data', line: this.origins.lines[original], column: err.column, row: at, batchRow: original,
-          reason: err.reason, ...this.recordOf(batches, original) });
-        split(a, at);
-        split(at + 1, b);
-      }
-    };
-    const split = (a: number, b: number): void => {
-      if (b - a <= SPLIT_ROWS) return attempt(a, b);
-      const mid = a + ((b - a) >> 1);
-      attempt(a, mid);
-      attempt(mid, b);
-    };
-    attempt(0, count);
+    const transformRows = (a: number, b: number): FeatureBatch =>
+      // After a failure the pieces are kept together: none may be a reused buffer.
+      this.graph.transform(tableOfRows(batches, rows, a, b), failed ? { ...options, reuseBuffers: false } : options);
+    const pieces = transformAroundBadRows(0, count, transformRows, (at, err) => {
+      failed = true;
+      const original = rows === null ? at : rows[at];
+      drop(original, { kind: 'data', line: this.origins.lines[original], column: err.column, row: at, batchRow: original,
+        reason: err.reason, ...this.recordOf(batches, original) });
+    }).map((range) => range.result);
     if (pieces.length > 0) {
       const result = pieces.length === 1 ? pieces[0] : concatFeatureBatches(pieces);
       outcome.batch = { numRows: result.numRows, dense: result.dense.values, sparse: result.sparse } as WireBatch;
