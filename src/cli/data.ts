@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Schema } from 'apache-arrow';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { type ConcatSource, type CsvColumnType, detectFormat, openSource, ReadError, type SourceOptions } from '../io/index.ts';
+import { type ConcatSource, type CsvColumnType, detectFormat, openSource, ReadError, type RecordBatchSource, type SourceOptions } from '../io/index.ts';
 import { UsageError } from './errors.ts';
 import { csvTypeOverrides, type FeatureUse } from './spec-fields.ts';
 
@@ -61,16 +61,16 @@ export async function openData(files: readonly DataFile[], options: SourceOption
 }
 
 /** Closes a source opened only for its schema (leaving a file handle to the garbage collector makes Node warn). */
-export async function closeUnread(source: AsyncIterable<unknown>): Promise<void> {
+export async function closeUnread(source: RecordBatchSource): Promise<void> {
   try {
-    for await (const _ of source) break;
+    await source.close();
   } catch {
     // Only closing; the real read reports any error.
   }
 }
 
 /** Runs `work` on an opened source that it has not started reading; if `work` fails, closes the source first. */
-export async function closingOnError<T>(source: AsyncIterable<unknown>, work: () => Promise<T>): Promise<T> {
+export async function closingOnError<T>(source: RecordBatchSource, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {

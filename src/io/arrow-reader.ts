@@ -30,6 +30,7 @@ export class ArrowReader implements RecordBatchSource {
   readonly stats: ReadStats = newStats();
   private readonly batchSize: number;
   private opened: Promise<{ handle: FileHandle; reader: IpcReader }> | null = null;
+  private iterated = false;
 
   constructor(readonly path: string, options: ArrowOptions) {
     this.batchSize = checkBatchSize(options.batchSize);
@@ -56,7 +57,16 @@ export class ArrowReader implements RecordBatchSource {
     return reader.schema;
   }
 
+  async close(): Promise<void> {
+    if (this.iterated) return; // reading closes the file itself
+    this.iterated = true;
+    const opened = await this.opened?.catch(() => null);
+    await opened?.handle.close();
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
+    if (this.iterated) throw new Error(`${this.path}: a reader can be iterated only once, and not after close()`);
+    this.iterated = true;
     const { handle, reader } = await this.open();
     try {
       const batches = reader[Symbol.asyncIterator]();

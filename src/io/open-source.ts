@@ -51,6 +51,7 @@ export class ConcatSource implements RecordBatchSource {
   private readonly rejecter: RowRejecter;
   private files: Promise<string[]> | null = null;
   private first: RecordBatchSource | null = null;
+  private closed = false;
 
   constructor(private readonly paths: string[], private readonly options: SourceOptions) {
     if (paths.length === 0) throw new TypeError('openSource needs at least one path');
@@ -75,7 +76,16 @@ export class ConcatSource implements RecordBatchSource {
     return this.first.schema();
   }
 
+  /** Closes the first file, opened for the schema, when reading has not started. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const first = this.first;
+    this.first = null;
+    await first?.close();
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
+    if (this.closed) throw new Error(`${this.paths.join(', ')}: the source was closed`);
     let reference: { file: string; schema: Schema } | null = null;
     let plan: ColumnPlan | null = null;
     for (const file of await this.expand()) {

@@ -27,6 +27,7 @@ export class ParquetReader implements RecordBatchSource {
   readonly stats: ReadStats = newStats();
   private readonly batchSize: number;
   private opened: Promise<{ file: ParquetFile; schema: Schema }> | null = null;
+  private iterated = false;
 
   constructor(readonly path: string, private readonly options: ParquetOptions) {
     this.batchSize = checkBatchSize(options.batchSize);
@@ -56,7 +57,16 @@ export class ParquetReader implements RecordBatchSource {
     return (await this.open()).schema;
   }
 
+  async close(): Promise<void> {
+    if (this.iterated) return; // reading frees the file itself
+    this.iterated = true;
+    const opened = await this.opened?.catch(() => null);
+    opened?.file.free();
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
+    if (this.iterated) throw new Error(`${this.path}: a reader can be iterated only once, and not after close()`);
+    this.iterated = true;
     const { file } = await this.open();
     try {
       const groups = file.metadata().numRowGroups();

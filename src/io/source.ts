@@ -14,6 +14,11 @@ export interface ReadStats {
 export interface RecordBatchSource extends AsyncIterable<RecordBatch> {
   readonly stats: ReadStats;
   schema(): Promise<Schema>;
+  /**
+   * Releases the file of a source that will not be read (after `schema()`, say); the source cannot be read
+   * afterwards. A source being read closes its file when the reading ends, or stops early (`break`).
+   */
+  close(): Promise<void>;
 }
 
 export const DEFAULT_BATCH_SIZE = 65_536;

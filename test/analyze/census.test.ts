@@ -57,7 +57,9 @@ describe('fit on the census data', () => {
     // sort -n of the age column, then the value at 0-based index floor(i·32561/10) for i = 1..9 (awk):
     expect(ageFit).toMatchObject({ method: 'exact', values: 32_561, columns: ['age_bucketized'], boundaries: [22, 26, 30, 33, 37, 41, 45, 50, 58] });
 
-    const schema = await readCsv(TRAIN).schema();
+    const head = readCsv(TRAIN);
+    const schema = await head.schema();
+    await head.close();
     const graph = compile(fitted, schema);
     let rows = 0;
     for await (const batch of readCsv(TRAIN, { batchSize: 8192 })) {

@@ -95,7 +95,9 @@ describe('Estimator over a Dataset', () => {
   it('an inputFn may return a Dataset; training on it equals training on its batches as an array', async () => {
     const slice = join(dir, 'head.csv');
     writeFileSync(slice, readFileSync(TRAIN, 'utf8').split('\n').slice(0, 3001).join('\n') + '\n');
-    const schema = await readCsv(slice).schema();
+    const head = readCsv(slice);
+    const schema = await head.schema();
+    await head.close();
     const make = (name: string) => new LinearClassifier({ schema, featureColumns: census.wide, config: { modelDir: join(dir, name), logStepCountSteps: 0 } });
     const streamed = make('streamed'), listed = make('listed');
     const data = Dataset.fromFiles(slice, { label: census.label }).map(streamed.graph, { sparse: 'all' }).batch(100);

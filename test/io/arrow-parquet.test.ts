@@ -24,10 +24,21 @@ describe('readArrow and readParquet', () => {
     });
   }
 
-  it('gives the schema before the first batch', async () => {
-    const schema = await readParquet('fixtures/io/census-100.parquet').schema();
-    expect(schema.fields.map((f) => f.name)).toContain('income_bracket');
-    expect((await readArrow('fixtures/io/census-100.arrows').schema()).fields).toHaveLength(15);
+  it('gives the schema before the first batch; close() then releases the file, and reading after it is an error', async () => {
+    const parquet = readParquet('fixtures/io/census-100.parquet'), arrow = readArrow('fixtures/io/census-100.arrows');
+    const csv = readCsv('fixtures/io/census-100.csv');
+    expect((await parquet.schema()).fields.map((f) => f.name)).toContain('income_bracket');
+    expect((await arrow.schema()).fields).toHaveLength(15);
+    expect((await csv.schema()).fields).toHaveLength(15);
+    for (const reader of [parquet, arrow, csv]) {
+      await reader.close();
+      await reader.close(); // twice is fine
+      await expect(readAll(reader)).rejects.toThrow(/iterated only once, and not after close\(\)/);
+    }
+    // A source read to the end has closed its file already: close() after it does nothing.
+    const read = readCsv('fixtures/io/census-100.csv');
+    expect((await readAll(read)).rows).toHaveLength(100);
+    await read.close();
   });
 
   it('reads only the requested Parquet columns', async () => {

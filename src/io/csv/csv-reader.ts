@@ -58,6 +58,13 @@ export class CsvReader implements RecordBatchSource {
     return (await this.open()).plan.schema;
   }
 
+  async close(): Promise<void> {
+    if (this.iterated) return; // reading closes the file itself
+    this.iterated = true;
+    const opened = await this.opened?.catch(() => null);
+    await opened?.input.close();
+  }
+
   /** The names, types and dictionaries this reader produces (for the next file of a stream). */
   async plan(): Promise<ColumnPlan> {
     return (await this.open()).plan;
@@ -124,7 +131,7 @@ export class CsvReader implements RecordBatchSource {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
-    if (this.iterated) throw new Error(`${this.path}: a reader can be iterated only once`);
+    if (this.iterated) throw new Error(`${this.path}: a reader can be iterated only once, and not after close()`);
     this.iterated = true;
     const open = await this.open();
     const { input, head, builders, spans } = open;
