@@ -46,6 +46,11 @@ export class JsBackend implements Backend {
     this.fused = this.kernel instanceof WasmMatmul && this.matmul === JsBackend.prototype.matmul ? this.kernel : null;
   }
 
+  /** Products the wasm kernel's helper thread has computed a share of. */
+  get helperJobs(): number {
+    return this.kernel instanceof WasmMatmul ? this.kernel.helperJobs : 0;
+  }
+
   /** Resolves once the wasm kernel's helper thread takes a share of big products (false: this thread alone). */
   threadsReady(): Promise<boolean> {
     return this.kernel instanceof WasmMatmul ? this.kernel.threadsReady() : Promise.resolve(false);
