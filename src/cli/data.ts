@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Schema } from 'apache-arrow';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { expandPath } from '../io/expand-paths.ts';
 import { type ConcatSource, type CsvColumnType, detectFormat, openSource, ReadError, type RecordBatchSource, type SourceOptions } from '../io/index.ts';
 import { UsageError } from './errors.ts';
 import { csvTypeOverrides, type FeatureUse } from './spec-fields.ts';
@@ -17,7 +17,7 @@ export interface DataFile {
 export async function dataFiles(paths: readonly string[]): Promise<DataFile[]> {
   const files: DataFile[] = [];
   for (const path of paths) {
-    const matches = isDynamicPattern(path) ? (await glob(path, { onlyFiles: true, expandDirectories: false })).sort() : [path];
+    const matches = await expandPath(path);
     if (matches.length === 0) throw new UsageError(`${path}: no file matches this pattern`);
     for (const file of matches) {
       let info;

@@ -5,13 +5,15 @@ import { ReadError } from './errors.ts';
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
-    if (!isDynamicPattern(path)) {
-      files.push(path);
-      continue;
-    }
-    const matches = (await glob(path, { onlyFiles: true, expandDirectories: false })).sort();
+    const matches = await expandPath(path);
     if (matches.length === 0) throw new ReadError({ file: path }, 'no file matches this pattern');
     files.push(...matches);
   }
   return files;
+}
+
+/** A file path as is, or a glob pattern's matching files, sorted (none when nothing matches). */
+export async function expandPath(path: string): Promise<string[]> {
+  if (!isDynamicPattern(path)) return [path];
+  return (await glob(path, { onlyFiles: true, expandDirectories: false })).sort();
 }
