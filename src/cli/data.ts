@@ -1,13 +1,17 @@
 import { stat } from 'node:fs/promises';
 import type { Schema } from 'apache-arrow';
 import { expandPath } from '../io/expand-paths.ts';
-import { type ConcatSource, type CsvColumnType, detectFormat, openSource, ReadError, type RecordBatchSource, type SourceOptions } from '../io/index.ts';
+import {
+  type ConcatSource, type CsvColumnType, detectFormat, openSource, ReadError, type RecordBatchSource, type SourceFormat, type SourceOptions,
+} from '../io/index.ts';
 import { UsageError } from './errors.ts';
 import { csvTypeOverrides, type FeatureUse } from './spec-fields.ts';
 
 export interface DataFile {
   path: string;
   bytes: number;
+  /** Detected once here, from the file's first bytes and extension, for every later step of the command. */
+  format: SourceFormat;
 }
 
 /**
@@ -27,7 +31,7 @@ export async function dataFiles(paths: readonly string[]): Promise<DataFile[]> {
         throw new UsageError(`${file}: no such data file`);
       }
       if (!info.isFile()) throw new UsageError(`${file}: is not a file`);
-      files.push({ path: file, bytes: info.size });
+      files.push({ path: file, bytes: info.size, format: await detectFormat(file) });
     }
   }
   return files;
@@ -47,16 +51,19 @@ export interface OpenedData {
  */
 export async function openData(files: readonly DataFile[], options: SourceOptions, uses: Map<string, FeatureUse>): Promise<OpenedData> {
   const paths = files.map((f) => f.path);
-  const source = openSource(paths, options);
+  // Every file of one format: the source takes it as given instead of reading each file's first bytes again.
+  const format = files.every((f) => f.format === files[0].format) ? files[0]?.format : undefined;
+  const given = format === undefined || options.format !== undefined ? options : { ...options, format };
+  const source = openSource(paths, given);
   const schema = await source.schema();
   if (schema.fields.length === 0) {
     await closeUnread(source);
     throw new ReadError({ file: paths[0] }, 'the file is empty: no header and no rows');
   }
   const overrides = csvTypeOverrides(uses, schema);
-  if (Object.keys(overrides).length === 0 || await detectFormat(paths[0]) !== 'csv') return { source, schema, overrides: {} };
+  if (Object.keys(overrides).length === 0 || files[0]?.format !== 'csv') return { source, schema, overrides: {} };
   await closeUnread(source);
-  const typed = openSource(paths, { ...options, types: { ...overrides, ...options.types } });
+  const typed = openSource(paths, { ...given, types: { ...overrides, ...options.types } });
   return { source: typed, schema: await typed.schema(), overrides };
 }
 

@@ -1,7 +1,6 @@
 import { open } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import cliProgress from 'cli-progress';
-import { detectFormat } from '../io/index.ts';
 import type { DataFile } from './data.ts';
 
 /** Bytes of each CSV file's head sampled to estimate its row count. */
@@ -16,7 +15,7 @@ async function estimateRows(files: readonly DataFile[]): Promise<number | null> 
   let rows = 0;
   for (const file of files) {
     try {
-      if (await detectFormat(file.path) !== 'csv') return null;
+      if (file.format !== 'csv') return null;
       const handle = await open(file.path, 'r');
       let head: Uint8Array;
       try {

@@ -1,7 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { type FeatureBatch, type FeatureColumn, type FeatureGraph, FileDataError, type RejectedRowInfo, toConfig,
   transformFiles } from '../../index.ts';
-import { type ConcatSource, type CsvColumnType, detectFormat } from '../../io/index.ts';
+import type { ConcatSource, CsvColumnType } from '../../io/index.ts';
 import { formatFromPath, openFeatureWriter, type FeatureWriter, type FeatureWriterMeta, type OutputFormat } from '../../io/writers/index.ts';
 import { compileColumns } from '../compile-columns.ts';
 import { closeUnread, closingOnError, type DataFile, dataFiles, openData } from '../data.ts';
@@ -60,7 +60,7 @@ export async function transform(columnsPath: string, data: string[], flags: Tran
   const files = await dataFiles(data);
   await checkOutputPath(flags.output);
   const quarantine = await startQuarantine(flags.onError, [flags.output]);
-  const csv = await allCsv(files);
+  const csv = files.every((f) => f.format === 'csv');
   const { source, schema, overrides } = await openData(files, sourceOptions(flags), featureUses(loaded.columns));
   const { graph, label, writer } = await closingOnError(source, async () => {
     const graph = compileColumns(loaded.columns, schema, hashMode(flags.hash));
@@ -143,11 +143,6 @@ interface Counts {
 interface Transformed {
   features: FeatureBatch;
   labels: Float32Array | Int32Array | null;
-}
-
-async function allCsv(files: readonly DataFile[]): Promise<boolean> {
-  for (const file of files) if (await detectFormat(file.path) !== 'csv') return false;
-  return true;
 }
 
 /**
