@@ -1,5 +1,6 @@
 import type { Data } from 'apache-arrow';
-import { BytesInterner, grow } from '../kernels/interner.ts';
+import { grow } from '../kernels/grow.ts';
+import { BytesInterner } from '../kernels/interner.ts';
 import { Ragged } from '../kernels/ragged.ts';
 import { DictionaryCodes, readStrings } from '../kernels/read-categorical.ts';
 import { isDenseInput, missingCells } from './arrow-cells.ts';

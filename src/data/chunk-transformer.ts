@@ -7,6 +7,7 @@ import { NullTokens } from '../io/csv/field-text.ts';
 import { rowText, RowSpans } from '../io/csv/row-spans.ts';
 import { TOKENIZE, type TokenizerCursor, tokenizeRows } from '../io/csv/tokenizer.ts';
 import { WasmTokenizer } from '../io/csv/wasm-tokenizer.ts';
+import { grow } from '../kernels/grow.ts';
 import { fromConfig } from '../spec/config.ts';
 import { DataError } from '../spec/errors.ts';
 import { concatFeatureBatches, type FeatureBatch } from '../tensor/feature-batch.ts';
@@ -39,16 +40,9 @@ class RowOrigins {
   addRun(spans: RowSpans): void {
     const n = spans.rows;
     if (this.size + n > this.lines.length) {
-      let cap = this.lines.length * 2;
-      while (cap < this.size + n) cap *= 2;
-      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(cap);
-        b.set(a.subarray(0, this.size));
-        return b;
-      };
-      this.lines = grow(this.lines, (c) => new Float64Array(c));
-      this.starts = grow(this.starts, (c) => new Int32Array(c));
-      this.ends = grow(this.ends, (c) => new Int32Array(c));
+      this.lines = grow(this.lines, this.size + n, this.size);
+      this.starts = grow(this.starts, this.size + n, this.size);
+      this.ends = grow(this.ends, this.size + n, this.size);
     }
     this.lines.set(spans.lines.subarray(0, n), this.size);
     this.starts.set(spans.rowStarts.subarray(0, n), this.size);

@@ -1,4 +1,4 @@
-import { grow } from './interner.ts';
+import { grow } from './grow.ts';
 import type { Ragged } from './ragged.ts';
 
 /** An id table entry meaning "drop this value" (TF drops '' and -1 cells of dense inputs). */

@@ -1,3 +1,5 @@
+import { grow } from './grow.ts';
+
 /**
  * Gives each distinct byte string a small, stable code, across batches, without decoding UTF-8.
  * Everything expensive (vocabulary lookup, hashing, crossing) then runs once per code, not once per row.
@@ -112,12 +114,4 @@ export function hashWords(view: DataView, start: number, end: number): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h;
-}
-
-export function grow<T extends Int32Array | Uint8Array | Float32Array | Float64Array>(array: T, atLeast: number): T {
-  let size = Math.max(array.length, 16);
-  while (size < atLeast) size *= 2;
-  const bigger = new (array.constructor as new (n: number) => T)(size);
-  bigger.set(array);
-  return bigger;
 }

@@ -1,4 +1,5 @@
-import { type BytesInterner, grow } from './interner.ts';
+import { grow } from './grow.ts';
+import type { BytesInterner } from './interner.ts';
 
 /**
  * Per-row lists in CSR form: row r holds values[rowOffsets[r] .. rowOffsets[r+1]).

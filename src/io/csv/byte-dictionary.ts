@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { makeData, makeVector, Utf8, type Vector } from 'apache-arrow';
+import { grow } from '../../kernels/grow.ts';
 
 const RECENT_SLOTS = 1024;
 
@@ -60,11 +61,11 @@ export class ByteDictionary {
     if (!isUtf8(buf.subarray(s, e))) return -1;
     const id = this.size++;
     if (this.size + 1 > this.offsets.length) {
-      this.offsets = grow(this.offsets, this.size + 1) as Int32Array;
-      this.hashes = grow(this.hashes, this.size) as Int32Array;
+      this.offsets = grow(this.offsets, this.size + 1);
+      this.hashes = grow(this.hashes, this.size + 1);
     }
     const start = this.offsets[id];
-    if (start + (e - s) > this.bytes.length) this.bytes = grow(this.bytes, start + (e - s)) as Uint8Array;
+    if (start + (e - s) > this.bytes.length) this.bytes = grow(this.bytes, start + (e - s));
     this.bytes.set(buf.subarray(s, e), start);
     this.offsets[id + 1] = start + (e - s);
     this.hashes[id] = h;
@@ -95,12 +96,4 @@ export class ByteDictionary {
     }
     return this.vector;
   }
-}
-
-function grow(array: Uint8Array | Int32Array, needed: number): Uint8Array | Int32Array {
-  let size = array.length * 2;
-  while (size < needed) size *= 2;
-  const bigger = new (array.constructor as Uint8ArrayConstructor | Int32ArrayConstructor)(size);
-  bigger.set(array);
-  return bigger;
 }

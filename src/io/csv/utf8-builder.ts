@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { makeData, Utf8, type Data } from 'apache-arrow';
+import { grow } from '../../kernels/grow.ts';
 import { type BadFields, type BuilderContext, type ColumnBuilder, Validity } from './column-builder.ts';
 import { isQuoted, unquoteInto } from './field-text.ts';
 import type { RowSpans } from './row-spans.ts';
@@ -28,7 +29,7 @@ export class Utf8Builder implements ColumnBuilder {
     let o = runStart;
     for (let r = 0; r < n; r++) {
       const k = r * stride + column, s = starts[k], e = ends[k], i = base + r;
-      if (o + (e - s) > this.bytes.length) this.grow(o, o + (e - s));
+      if (o + (e - s) > this.bytes.length) this.bytes = grow(this.bytes, o + (e - s), o);
       const bytes = this.bytes;
       if (isQuoted(buf, s, e, quote)) {
         o = unquoteInto(buf, s, e, this.ctx.dialect, bytes, o);
@@ -55,15 +56,6 @@ export class Utf8Builder implements ColumnBuilder {
         bad.report(r, column, 'invalid UTF-8');
       }
     }
-  }
-
-  /** Doubles the byte buffer until `needed` fits, keeping the `used` bytes written so far. */
-  private grow(used: number, needed: number): void {
-    let size = this.bytes.length * 2;
-    while (size < needed) size *= 2;
-    const bytes = new Uint8Array(size);
-    bytes.set(this.bytes.subarray(0, used));
-    this.bytes = bytes;
   }
 
   truncate(length: number): void {
