@@ -75,12 +75,14 @@ export class LabelReader {
 
   private readData(data: Data, out: Float32Array | Int32Array, base: number, bad: BadLabel[]): void {
     const n = data.length;
+    // Without nulls (the usual label column), the loops skip the bitmap.
+    const nulls = data.nullCount > 0;
     if (DataType.isDictionary(data.type)) {
       const keys = data.values as Int32Array;
       const dictionary = data.dictionary as Vector;
       this.extendCodes(dictionary);
       for (let i = 0; i < n; i++) {
-        if (isNull(data, i)) {
+        if (nulls && isNull(data, i)) {
           bad.push({ row: base + i, value: null, reason: 'the label is missing' });
           continue;
         }
@@ -90,7 +92,7 @@ export class LabelReader {
       }
     } else if (DataType.isUtf8(data.type)) {
       for (let i = 0; i < n; i++) {
-        if (isNull(data, i)) {
+        if (nulls && isNull(data, i)) {
           bad.push({ row: base + i, value: null, reason: 'the label is missing' });
           continue;
         }
@@ -102,7 +104,7 @@ export class LabelReader {
     } else {
       const values = data.values as Int32Array | Float32Array | Float64Array;
       for (let i = 0; i < n; i++) {
-        if (isNull(data, i)) {
+        if (nulls && isNull(data, i)) {
           bad.push({ row: base + i, value: null, reason: 'the label is missing' });
           continue;
         }
@@ -139,8 +141,8 @@ export class LabelReader {
   }
 }
 
+/** Whether row `i` is null; for data that has nulls (and so a validity bitmap). */
 function isNull(data: Data, i: number): boolean {
-  if (data.nullCount === 0) return false;
   const bit = data.offset + i;
   return (data.nullBitmap![bit >> 3] & (1 << (bit & 7))) === 0;
 }
