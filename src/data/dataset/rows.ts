@@ -56,28 +56,30 @@ export function concatExamples(parts: readonly DatasetExample[]): DatasetExample
 
 /** Rows `row[i]` of examples `part(partId[i])`, i < count, copied into one new example. */
 export function gatherRows(part: (id: number) => DatasetExample, partId: Int32Array, row: Int32Array, count: number): DatasetExample {
-  const first = part(partId[0]);
+  const { parts, lo } = lookUpParts(part, partId, count);
+  const first = parts[partId[0] - lo]!;
   const width = first.features.dense.shape[1], lw = labelWidth(first);
   const dense = new Float32Array(count * width);
   const labels = first.labels === null ? null : first.labels instanceof Int32Array ? new Int32Array(count * lw) : new Float32Array(count * lw);
   for (let i = 0; i < count; i++) {
-    const p = part(partId[i]), r = row[i];
+    const p = parts[partId[i] - lo]!, r = row[i];
     const src = p.features.dense.values;
     for (let j = 0, s = r * width, d = i * width; j < width; j++) dense[d + j] = src[s + j];
     if (labels !== null) for (let j = 0; j < lw; j++) labels[i * lw + j] = p.labels![r * lw + j];
   }
   const sparse: Record<string, RaggedTensor> = {};
   for (const [name, t0] of Object.entries(first.features.sparse)) {
+    const tensors = parts.map((p) => p?.features.sparse[name]);
     let total = 0;
     for (let i = 0; i < count; i++) {
-      const o = part(partId[i]).features.sparse[name].offsets;
+      const o = tensors[partId[i] - lo]!.offsets;
       total += o[row[i] + 1] - o[row[i]];
     }
     const ids = new Int32Array(total), offsets = new Int32Array(count + 1);
     const weights = t0.weights ? new Float32Array(total) : undefined;
     let at = 0;
     for (let i = 0; i < count; i++) {
-      const t = part(partId[i]).features.sparse[name], r = row[i];
+      const t = tensors[partId[i] - lo]!, r = row[i];
       for (let k = t.offsets[r], end = t.offsets[r + 1]; k < end; k++, at++) {
         ids[at] = t.ids[k];
         if (weights !== undefined) weights[at] = t.weights![k];
@@ -92,4 +94,16 @@ export function gatherRows(part: (id: number) => DatasetExample, partId: Int32Ar
     features: { numRows: count, dense: { values: dense, shape: [count, width], layout: first.features.dense.layout }, sparse },
     labels,
   };
+}
+
+/** The examples `partId[i]`, i < count, each looked up once: `parts[id - lo]` (ids are small integers, close together). */
+function lookUpParts(part: (id: number) => DatasetExample, partId: Int32Array, count: number): { parts: (DatasetExample | undefined)[]; lo: number } {
+  let lo = partId[0], hi = lo;
+  for (let i = 1; i < count; i++) {
+    if (partId[i] < lo) lo = partId[i];
+    else if (partId[i] > hi) hi = partId[i];
+  }
+  const parts = new Array<DatasetExample | undefined>(hi - lo + 1).fill(undefined);
+  for (let i = 0; i < count; i++) parts[partId[i] - lo] ??= part(partId[i]);
+  return { parts, lo };
 }
