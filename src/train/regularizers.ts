@@ -40,15 +40,11 @@ export function penalty(r: Regularizer, w: Float32Array, n = w.length): number {
   return r.l1 * a + r.l2 * b;
 }
 
-/** grad += ∂penalty/∂w = l1 · sign(w) + 2 · l2 · w; returns the penalty. */
-export function addPenaltyGradient(r: Regularizer, w: Float32Array, grad: Float32Array, n = w.length): number {
+/** grad += ∂penalty/∂w = l1 · sign(w) + 2 · l2 · w. The penalty itself is `penalty` (a model adds it once per step). */
+export function addPenaltyGradient(r: Regularizer, w: Float32Array, grad: Float32Array, n = w.length): void {
   const { l1: a, l2: b } = r;
-  let sumAbs = 0, sumSq = 0;
   for (let i = 0; i < n; i++) {
     const x = w[i];
-    sumAbs += Math.abs(x);
-    sumSq += x * x;
     grad[i] += a * Math.sign(x) + 2 * b * x;
   }
-  return a * sumAbs + b * sumSq;
 }
