@@ -143,7 +143,7 @@ describe('DenseFeatures', () => {
     layer.build(b, new Random(0));
     const dense = new Dense({ units: 3, name: 'd' });
     dense.build(layer.outputWidth, new Random(1));
-    expect(layer.connect(dense, dense)).toBe(2);
+    expect(layer.connect(dense)).toBe(2);
     const c = randomValues(new Random(2), 9);
     dense.forward(backend, layer.forward(backend, b, 3), 3);
     layer.backward(backend, dense.backward(backend, c, 3, true)!, 3, 2);

@@ -30,7 +30,8 @@ import type { Random } from '../../kernels/random.ts';
 import { MomentsAccumulator } from '../data/moments.ts';
 import { NumericSample, type TargetSpec, numericSlots } from '../data/numeric-sample.ts';
 import { Embedding, type EmbeddingOptions } from './embedding.ts';
-import { ensureSize } from './layer.ts';
+import { Dense } from './dense.ts';
+import { type Layer, ensureSize } from './layer.ts';
 import { encodePiecewiseLinear, fitBinEdges } from './numeric-bins.ts';
 
 /** How numeric slots enter the network; see the module comment. */
@@ -314,13 +315,13 @@ export class DenseFeatures {
   }
 
   /**
-   * When `first` (the layer after this one) is a Dense layer and some embedding trains, asks it for
+   * When `next` (the layer after this one) is a Dense layer and some embedding trains, asks it for
    * the embedding columns' input gradient only; returns where the gradient it will hand back starts
    * (pass it to `backward`).
    */
-  connect(first: unknown, dense: { setInputGradientFrom(from: number): void } | null): number {
-    if (!this.needsGradient || dense === null || first !== dense || this.encodedWidth === 0) return 0;
-    dense.setInputGradientFrom(this.encodedWidth);
+  connect(next: Layer): number {
+    if (!this.needsGradient || !(next instanceof Dense) || this.encodedWidth === 0) return 0;
+    next.setInputGradientFrom(this.encodedWidth);
     return this.encodedWidth;
   }
 

@@ -11,7 +11,6 @@
  */
 import type { Backend } from '../backend/backend.ts';
 import type { FeatureBatch } from '../../tensor/feature-batch.ts';
-import { Dense } from '../layers/dense.ts';
 import { DenseFeatures } from '../layers/dense-features.ts';
 import { type Layer, LayerNamer } from '../layers/layer.ts';
 import { createOptimizer, type OptimizerName } from '../optimizers/create.ts';
@@ -73,8 +72,7 @@ export class Sequential extends Model {
       layer.build(width, random);
       width = layer.outputWidth;
     }
-    const first = this.layers[0];
-    if (this.featureLayer !== null) this.gradientFrom = this.featureLayer.connect(first, first instanceof Dense ? first : null);
+    if (this.featureLayer !== null) this.gradientFrom = this.featureLayer.connect(this.layers[0]);
     this.params = [...(this.featureLayer?.parameters() ?? []), ...this.layers.flatMap((l) => l.parameters())];
     this.isBuilt = true;
   }

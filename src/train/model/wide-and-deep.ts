@@ -105,8 +105,7 @@ export class WideAndDeep extends Model {
         layer.build(width, random);
         width = layer.outputWidth;
       }
-      const first = this.hidden[0] ?? this.head!;
-      this.gradientFrom = this.features.connect(first, first instanceof Dense ? first : null);
+      this.gradientFrom = this.features.connect(this.hidden[0] ?? this.head!);
     }
     this.linear?.build(batch);
     this.isBuilt = true;
