@@ -465,26 +465,20 @@ export abstract class Model {
 
   /** Loss and metrics over a stream, batch by batch as it comes. */
   private async evaluateStream(backend: Backend, data: ReiterableInput, what: string): Promise<Logs> {
-    const { loss, metrics } = this.requireCompiled();
-    for (const m of metrics) m.reset();
+    const compiled = this.requireCompiled();
+    for (const m of compiled.metrics) m.reset();
     let total = 0, count = 0, index = 0;
     for await (const raw of data) {
       const { features, labels } = unpackStreamed(raw, true, what, index++);
       const rows = features.numRows;
       if (rows === 0) continue;
       const labelWidth = this.streamBatch(features, labels!, what, index - 1);
-      const units = this.units;
-      this.reserve(rows * units);
-      const out = this.forward(backend, features, rows, false);
-      total += rows * loss.lossAndGradient(backend, out, labels!, rows, units, this.gradient);
-      loss.predict(backend, out, rows, units, this.predictions);
-      for (const m of metrics) m.update(this.predictions, labels!, rows, units, labelWidth);
+      this.reserve(rows * this.units);
+      total += this.evaluateBatch(backend, compiled, features, labels!, rows, labelWidth);
       count += rows;
     }
     if (count === 0) throw new Error(`${what}: no rows (an empty dataset)`);
-    const logs: Logs = { loss: total / count + this.penalty() };
-    for (const m of metrics) logs[m.name] = m.result();
-    return logs;
+    return this.evaluationLogs(compiled.metrics, total, count);
   }
 
   /** Predictions over a stream, in its order. */
@@ -515,23 +509,40 @@ export abstract class Model {
     return result;
   }
 
+  /** Loss and metrics over an in-memory dataset, in batches gathered into fixed buffers. */
   private evaluateDataset(backend: Backend, dataset: Dataset, batchSize: number): Logs {
-    const { loss, metrics } = this.requireCompiled();
-    const units = this.units, labelWidth = loss.labelWidth(units);
+    const compiled = this.requireCompiled();
+    const units = this.units, labelWidth = compiled.loss.labelWidth(units);
     const capacity = Math.min(batchSize, dataset.numRows);
     const gatherer = new BatchGatherer(dataset, labelWidth, capacity);
     this.reserve(capacity * units);
     const order = identityOrder(dataset.numRows);
-    for (const m of metrics) m.reset();
+    for (const m of compiled.metrics) m.reset();
     let total = 0;
     for (let start = 0; start < dataset.numRows; start += capacity) {
       const rows = Math.min(capacity, dataset.numRows - start);
-      const out = this.forward(backend, gatherer.gather(order, start, rows), rows, false);
-      total += rows * loss.lossAndGradient(backend, out, gatherer.labels, rows, units, this.gradient);
-      loss.predict(backend, out, rows, units, this.predictions);
-      for (const m of metrics) m.update(this.predictions, gatherer.labels, rows, units, labelWidth);
+      total += this.evaluateBatch(backend, compiled, gatherer.gather(order, start, rows), gatherer.labels, rows, labelWidth);
     }
-    const logs: Logs = { loss: total / dataset.numRows + this.penalty() };
+    return this.evaluationLogs(compiled.metrics, total, dataset.numRows);
+  }
+
+  /**
+   * One evaluation batch (`reserve` done): forward without training, the metrics updated with its predictions.
+   * Returns its loss summed over the rows (rows · mean).
+   */
+  private evaluateBatch(backend: Backend, { loss, metrics }: Compiled, features: FeatureBatch, labels: Float32Array, rows: number,
+    labelWidth: number): number {
+    const units = this.units;
+    const out = this.forward(backend, features, rows, false);
+    const sum = rows * loss.lossAndGradient(backend, out, labels, rows, units, this.gradient);
+    loss.predict(backend, out, rows, units, this.predictions);
+    for (const m of metrics) m.update(this.predictions, labels, rows, units, labelWidth);
+    return sum;
+  }
+
+  /** An evaluation's logs: the mean loss over `count` rows plus the regularization penalty (as Keras), and each metric. */
+  private evaluationLogs(metrics: readonly Metric[], total: number, count: number): Logs {
+    const logs: Logs = { loss: total / count + this.penalty() };
     for (const m of metrics) logs[m.name] = m.result();
     return logs;
   }
