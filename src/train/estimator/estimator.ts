@@ -157,6 +157,16 @@ async function* iterate<T>(source: Iterable<T> | AsyncIterable<T>): AsyncGenerat
   yield* source as AsyncIterable<T>;
 }
 
+/**
+ * The path of the model dir's latest checkpoint, read from its index at the first call and remembered after: one
+ * read serves the lookups of a train/evaluate/predict call up to its first batch's load. Not later: train saves
+ * checkpoints after it, and predict yields rows, so its caller may train before the next batch.
+ */
+function latestOnce(dir: string): () => Promise<string | null> {
+  let latest: Promise<string | null> | undefined;
+  return () => (latest ??= latestCheckpoint(dir));
+}
+
 /** The error of a non-finite loss; the model dir keeps its last good checkpoint. */
 export class DivergedError extends Error {
   constructor(readonly step: number, readonly loss: number, readonly lastCheckpoint: string | null) {
@@ -190,8 +200,13 @@ export class Estimator<P = Record<string, unknown>> {
 
   /** The global step: the live model's, else the latest checkpoint's, else 0. */
   async globalStep(): Promise<number> {
+    return this.stepAt(latestOnce(this.modelDir));
+  }
+
+  /** `globalStep`, with the latest checkpoint from `latest`. */
+  private async stepAt(latest: () => Promise<string | null>): Promise<number> {
     if (this.liveStep !== null) return this.liveStep;
-    const path = await latestCheckpoint(this.modelDir);
+    const path = await latest();
     return path === null ? 0 : (await readCheckpointHeader(path)).globalStep;
   }
 
@@ -236,8 +251,12 @@ export class Estimator<P = Record<string, unknown>> {
     return spec;
   }
 
-  /** Builds (and for training, prepares optimizers of) the model, then loads the latest checkpoint unless the live state is current. */
-  private async load(mode: ModeKey, features: FeatureBatch, labels: Float32Array | null): Promise<void> {
+  /**
+   * Builds (and for training, prepares optimizers of) the model, then loads the latest checkpoint (from `latest`)
+   * unless the live state is current.
+   */
+  private async load(mode: ModeKey, features: FeatureBatch, labels: Float32Array | null,
+    latest = latestOnce(this.modelDir)): Promise<void> {
     const model = this.model!;
     if (mode === ModeKeys.TRAIN && !this.trainingReady) {
       await model.fit({ features, labels: labels! }, { epochs: 0 }); // builds, adapts, creates the optimizer groups; trains nothing
@@ -247,7 +266,7 @@ export class Estimator<P = Record<string, unknown>> {
     }
     const needed = this.liveStep === null || (mode === ModeKeys.TRAIN && !this.liveHasOptimizerState);
     if (!needed) return;
-    const path = await latestCheckpoint(this.modelDir);
+    const path = await latest();
     if (path !== null) {
       const data = await readCheckpoint(path);
       restoreModelState(model, data, path, { optimizers: this.trainingReady });
@@ -299,13 +318,14 @@ export class Estimator<P = Record<string, unknown>> {
     if (steps !== undefined && !(Number.isInteger(steps) && steps >= 0)) throw new Error(`train: steps must be an integer ≥ 0, got ${steps}`);
     if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps >= 0)) throw new Error(`train: maxSteps must be an integer ≥ 0, got ${maxSteps}`);
     if (steps !== undefined && maxSteps !== undefined) throw new Error('train: give steps or maxSteps, not both');
-    let step = await this.globalStep();
+    const latest = latestOnce(this.modelDir); // nothing saves before the training loop
+    let step = await this.stepAt(latest);
     const stopAt = steps !== undefined ? step + steps : maxSteps ?? Infinity;
     if (step >= stopAt) return this;
 
     const source = await inputFn({ mode: ModeKeys.TRAIN, globalStep: step });
     // A fresh model over a re-iterable input (a Dataset): normalization statistics from one full pass first.
-    if (!this.trainingReady && this.liveStep === null && isReiterable(source) && !(source as { endless?: boolean }).endless && (await latestCheckpoint(this.modelDir)) === null) {
+    if (!this.trainingReady && this.liveStep === null && isReiterable(source) && !(source as { endless?: boolean }).endless && (await latest()) === null) {
       await this.adaptOnePass(source);
     }
     const iterator = iterate(source);
@@ -313,12 +333,12 @@ export class Estimator<P = Record<string, unknown>> {
     if (next.done) throw new Error('train: the inputFn yielded no batches (an empty dataset); check the input files and filters');
     const first = this.unpack(next.value, true, `train (global step ${step})`);
     await this.spec(first.features, first.labels, ModeKeys.TRAIN);
-    await this.load(ModeKeys.TRAIN, first.features, first.labels);
+    await this.load(ModeKeys.TRAIN, first.features, first.labels, latest);
     step = this.liveStep!;
     if (step >= stopAt) return this;
 
     const model = this.model!, config = this.config;
-    let lastCheckpoint = await latestCheckpoint(this.modelDir);
+    let lastCheckpoint = await latest();
     const save = async (at: number) => {
       lastCheckpoint = await saveModelCheckpoint(this.modelDir, model, at, { keepCheckpointMax: config.keepCheckpointMax });
     };
@@ -371,7 +391,8 @@ export class Estimator<P = Record<string, unknown>> {
   async evaluate(inputFn: InputFn, options: EvaluateOptions = {}): Promise<EvalResult> {
     const { steps } = options;
     if (steps !== undefined && !(Number.isInteger(steps) && steps >= 1)) throw new Error(`evaluate: steps must be an integer ≥ 1, got ${steps}`);
-    const iterator = iterate(await inputFn({ mode: ModeKeys.EVAL, globalStep: await this.globalStep() }));
+    let latest: (() => Promise<string | null>) | undefined = latestOnce(this.modelDir); // until the first batch is loaded
+    const iterator = iterate(await inputFn({ mode: ModeKeys.EVAL, globalStep: await this.stepAt(latest) }));
     let batches = 0, rows = 0, lossSum = 0;
     let ops: Record<string, EvalMetricOp> | null = null;
     for await (const raw of iterator) {
@@ -379,7 +400,8 @@ export class Estimator<P = Record<string, unknown>> {
       const { features, labels } = this.unpack(raw, true, `evaluate (batch ${batches + 1})`);
       if (features.numRows === 0) continue;
       const spec = await this.spec(features, labels, ModeKeys.EVAL);
-      await this.load(ModeKeys.EVAL, features, labels);
+      await this.load(ModeKeys.EVAL, features, labels, latest);
+      latest = undefined;
       if (spec.loss === undefined) throw new Error('modelFn returned no loss in EVAL mode');
       const current = spec.evalMetricOps ?? {};
       if (ops === null) for (const op of Object.values(current)) op.reset();
@@ -401,13 +423,15 @@ export class Estimator<P = Record<string, unknown>> {
 
   /** Per-row predictions, by key (each a number[]: e.g. {probabilities: [0.3, 0.7], classIds: [1]}). */
   async *predict(inputFn: InputFn, options: { predictKeys?: readonly string[] } = {}): AsyncGenerator<PredictionRow> {
-    const iterator = iterate(await inputFn({ mode: ModeKeys.PREDICT, globalStep: await this.globalStep() }));
+    let latest: (() => Promise<string | null>) | undefined = latestOnce(this.modelDir); // until the first batch is loaded (rows are yielded next)
+    const iterator = iterate(await inputFn({ mode: ModeKeys.PREDICT, globalStep: await this.stepAt(latest) }));
     let total = 0;
     for await (const raw of iterator) {
       const { features, labels } = this.unpack(raw, false, `predict (row ${total})`);
       if (features.numRows === 0) continue;
       const spec = await this.spec(features, labels, ModeKeys.PREDICT);
-      await this.load(ModeKeys.PREDICT, features, labels);
+      await this.load(ModeKeys.PREDICT, features, labels, latest);
+      latest = undefined;
       if (spec.predictions === undefined) throw new Error('modelFn returned no predictions in PREDICT mode');
       const all = typeof spec.predictions === 'function' ? await spec.predictions() : spec.predictions;
       const keys = options.predictKeys ?? Object.keys(all);
