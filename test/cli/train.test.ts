@@ -77,6 +77,20 @@ describe('fcol train → evaluate → predict (binary, census slice)', () => {
     expect(c.loss).not.toBe(a.loss);
   });
 
+  it('--threads 1 trains the same model bit for bit as the default 2 (products big enough to share)', async () => {
+    const run = async (threads: string[]) => {
+      const r = await fcolInProcess(['train', 'columns/census.ts', CENSUS, '--model', 'dnn', '--hidden', '128,64', '--epochs', '3', '--batch-size', '64',
+        '--model-dir', join(tempDir(), 'm'), '--json', ...CENSUS_LABEL, ...threads]);
+      expect(r.code, r.stderr).toBe(0);
+      const { seconds, trainSeconds, samplesPerSecond, modelDir, backendReason, ...rest } = jsonOf(r);
+      return { rest, backendReason };
+    };
+    const one = await run(['--threads', '1']), two = await run([]);
+    expect(two.rest).toEqual(one.rest);
+    expect([one.backendReason, two.backendReason]).toEqual(['js: requested (1 thread)', 'js: requested']);
+    expect((await fcolInProcess(['train', 'columns/census.ts', CENSUS, '--model-dir', tempDir(), '--threads', '3'])).code).toBe(2);
+  });
+
   it('continues a model dir up to --steps in all, and refuses other settings', async () => {
     const dir = join(tempDir(), 'm');
     const args = ['train', 'columns/census.ts', CENSUS, '--model', 'linear', '--batch-size', '25', '--model-dir', dir, '--json', ...CENSUS_LABEL];

@@ -1,7 +1,6 @@
 import { Dataset } from '../../data/dataset/dataset.ts';
-import type { BackendKind } from '../../train/backend/select.ts';
 import { int, type Io } from '../io.ts';
-import { buildEstimator, type CliEstimator } from '../model/estimator.ts';
+import { buildEstimator, type CliEstimator, computeOptions } from '../model/estimator.ts';
 import { type ExampleFiles, newCounts, openExamples, type ReadFlags, sequentialInput } from '../model/examples.ts';
 import { describeLabel, metaColumns, type ModelMeta, requireModelMeta } from '../model/model-dir.ts';
 import { asModuleLabel, coreStep, metricsText, orderedMetrics } from '../model/run.ts';
@@ -10,6 +9,8 @@ import { startQuarantine } from '../quarantine.ts';
 /** Flags of the commands that read data for a model dir. */
 export interface ModelReadFlags extends ReadFlags {
   backend: string;
+  /** '1' or '2' (--threads). */
+  threads: string;
 }
 
 export interface EvaluateSummary {
@@ -27,10 +28,10 @@ export interface EvaluateSummary {
 }
 
 /** The model dir's metadata, columns and estimator (over its latest checkpoint). */
-export async function openModel(modelDir: string, backend: string): Promise<{ meta: ModelMeta; built: CliEstimator; columns: ReturnType<typeof metaColumns> }> {
+export async function openModel(modelDir: string, flags: ModelReadFlags): Promise<{ meta: ModelMeta; built: CliEstimator; columns: ReturnType<typeof metaColumns> }> {
   const meta = await requireModelMeta(modelDir);
   const columns = metaColumns(meta, modelDir);
-  const built = buildEstimator(meta, columns, modelDir, { backend: backend as BackendKind, summarySteps: 0, checkpointSteps: 1 });
+  const built = buildEstimator(meta, columns, modelDir, { ...computeOptions(flags), summarySteps: 0, checkpointSteps: 1 });
   return { meta, built, columns };
 }
 
@@ -44,7 +45,7 @@ export async function openForModel(meta: ModelMeta, columns: ReturnType<typeof m
 /** `fcol evaluate`: the model dir's latest checkpoint on labeled data: loss and the head's metrics. */
 export async function evaluate(modelDir: string, data: string[], flags: ModelReadFlags, io: Io): Promise<EvaluateSummary> {
   const started = performance.now();
-  const { meta, built, columns } = await openModel(modelDir, flags.backend);
+  const { meta, built, columns } = await openModel(modelDir, flags);
   await startQuarantine(flags.onError, []);
   const files = await openForModel(meta, columns, data, flags, true, 'evaluation data');
   const counts = newCounts();

@@ -38,7 +38,7 @@ export interface PredictSummary {
 export async function predict(modelDir: string, data: string[], flags: PredictFlags, io: Io): Promise<PredictSummary> {
   const started = performance.now();
   const format = flags.format ?? formatOf(flags.output);
-  const { meta, built, columns } = await openModel(modelDir, flags.backend);
+  const { meta, built, columns } = await openModel(modelDir, flags);
   await checkOutputPath(flags.output);
   await startQuarantine(flags.onError, [flags.output]);
   const files = await openForModel(meta, columns, data, flags, false, 'data to predict');

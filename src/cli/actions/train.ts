@@ -2,14 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { toConfig } from '../../index.ts';
 import { latestCheckpoint } from '../../train/checkpoint/checkpoint.ts';
 import { hashMode } from '../options.ts';
-import type { BackendKind } from '../../train/backend/select.ts';
 import type { EvalResult } from '../../train/estimator/estimator.ts';
 import { UsageError } from '../errors.ts';
 import { int, type Io } from '../io.ts';
 import type { LabelFlags } from '../label.ts';
 import { loadColumns, requireFittedColumns } from '../load-columns.ts';
 import { DEFAULT_HIDDEN, DEFAULTS } from '../model/defaults.ts';
-import { buildEstimator } from '../model/estimator.ts';
+import { buildEstimator, computeOptions } from '../model/estimator.ts';
 import {
   DEFAULT_SHUFFLE_BUFFER, type ExampleFiles, examplesDataset, openExamples, type PassCounts, type Scanned, scanExamples, sequentialInput,
   stepsPerEpoch, trainInput,
@@ -140,7 +139,7 @@ export async function train(columnsPath: string, data: string[], flags: TrainFla
   const totalSteps = flags.steps ?? (flags.epochs ?? DEFAULTS[kind].epochs) * perEpoch;
   const summarySteps = flags.summarySteps ?? Math.max(1, Math.min(100, Math.ceil(perEpoch / 5)));
   const { estimator, model } = buildEstimator(meta, loaded.columns, flags.modelDir, {
-    backend: flags.backend as BackendKind, summarySteps, checkpointSteps: perEpoch,
+    ...computeOptions(flags), summarySteps, checkpointSteps: perEpoch,
   });
 
   const startStep = await coreStep(flags.modelDir, () => estimator.globalStep());

@@ -6,7 +6,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/** --on-error, --delimiter, --null, --backend, --quiet and --json: the data flags of train, evaluate and predict. */
+/** --on-error, --delimiter, --null, --backend, --threads, --quiet and --json: the data flags of train, evaluate and predict. */
 export function addModelReadOptions(command: Command): Command {
   return command
     .option('--on-error <policy>', 'bad rows: fail (stop at the first), skip (drop and count them) or quarantine=FILE (also write ' +
@@ -14,6 +14,8 @@ export function addModelReadOptions(command: Command): Command {
     .option('--delimiter <char>', 'CSV field delimiter (default: sniffed; ", " also trims spaces after commas)')
     .option('--null <token>', 'CSV text read as a missing value; repeat for several (default: the empty field)', collect)
     .addOption(new Option('--backend <backend>', 'compute backend: js (WebAssembly SIMD / JS), gpu (gpu.js, when installed) or auto (measured)').choices(['auto', 'gpu', 'js']).default('js'))
+    .addOption(new Option('--threads <n>', 'threads of the js backend: 2 shares big matrix products with a helper thread (where there are two cores; ' +
+      'same results bit for bit), 1 keeps to one').choices(['1', '2']).default('2'))
     .option('-q, --quiet', 'no progress bar and no summary')
     .option('--json', 'print one JSON object with the results on stdout (no progress bar, no text summary)');
 }

@@ -32,8 +32,18 @@ function trainMetrics(head: Head): MetricName[] {
   return head.kind === 'regression' ? ['mae', 'rmse'] : head.kind === 'binary' ? ['accuracy', 'auc'] : ['accuracy'];
 }
 
+/** The backend and its threads, from --backend and --threads. */
+export interface ComputeOptions {
+  backend: BackendKind;
+  threads: 1 | 2;
+}
+
+export function computeOptions(flags: { backend: string; threads: string }): ComputeOptions {
+  return { backend: flags.backend as BackendKind, threads: flags.threads === '1' ? 1 : 2 };
+}
+
 export function buildEstimator(meta: ModelMeta, columns: readonly FeatureColumn[], modelDir: string,
-  options: { backend: BackendKind; summarySteps: number; checkpointSteps: number }): CliEstimator {
+  options: ComputeOptions & { summarySteps: number; checkpointSteps: number }): CliEstimator {
   const head = headOf(meta);
   const h = meta.hyper;
   const linear = meta.model === 'dnn' ? false as const : {
@@ -49,7 +59,7 @@ export function buildEstimator(meta: ModelMeta, columns: readonly FeatureColumn[
   };
   const model = new WideAndDeep({ units: head.units, seed: h.seed, linear, dnn });
   const metrics = trainMetrics(head);
-  model.compile({ loss: head.loss, metrics, backend: options.backend });
+  model.compile({ loss: head.loss, metrics, backend: options.backend, threads: options.threads });
   const estimator = new Estimator({
     config: {
       modelDir, randomSeed: h.seed, saveCheckpointsSteps: options.checkpointSteps, keepCheckpointMax: 5,

@@ -20,21 +20,28 @@ export async function availableBackends(): Promise<Backend[]> {
   return typeof gpu === 'string' ? [new JsBackend()] : [new JsBackend(), gpu];
 }
 
+/** Settings of the backend created. */
+export interface BackendOptions {
+  /** Threads of the js backend's wasm kernel: 2 (default, where there are two cores) or 1. */
+  threads?: 1 | 2;
+}
+
 /**
  * @example
  * const { backend, reason } = await createBackend('auto');
  * console.error(reason); // "auto: js 2.41 GFLOP/s, gpu:webassembly 0.77 GFLOP/s; using js"
  */
-export async function createBackend(kind: BackendKind): Promise<BackendChoice> {
-  if (kind === 'js') return { backend: new JsBackend(), reason: 'js: requested' };
+export async function createBackend(kind: BackendKind, options: BackendOptions = {}): Promise<BackendChoice> {
+  const threads = options.threads === 1 ? ' (1 thread)' : '';
+  if (kind === 'js') return { backend: new JsBackend(options), reason: `js: requested${threads}` };
   const gpu = await tryLoadGpu();
-  if (typeof gpu === 'string') return { backend: new JsBackend(), reason: `${kind}: gpu unavailable (${gpu}); using js` };
+  if (typeof gpu === 'string') return { backend: new JsBackend(options), reason: `${kind}: gpu unavailable (${gpu}); using js${threads}` };
   if (kind === 'gpu') return { backend: gpu, reason: `gpu: using ${gpu.name}` };
-  const js = new JsBackend();
+  const js = new JsBackend(options);
   const jsSpeed = measureMatmulGflops(js), gpuSpeed = measureMatmulGflops(gpu);
   const winner = gpuSpeed > jsSpeed ? gpu : js;
   if (winner === js) gpu.destroy();
-  const reason = `auto: js ${jsSpeed.toFixed(2)} GFLOP/s, ${gpu.name} ${gpuSpeed.toFixed(2)} GFLOP/s; using ${winner.name}`;
+  const reason = `auto: js ${jsSpeed.toFixed(2)} GFLOP/s, ${gpu.name} ${gpuSpeed.toFixed(2)} GFLOP/s; using ${winner.name}${winner === js ? threads : ''}`;
   return { backend: winner, reason };
 }
 

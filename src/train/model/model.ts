@@ -35,6 +35,8 @@ export interface CompileOptions {
   metrics?: (Metric | MetricName)[];
   /** Compute backend: 'js' (default), 'gpu', 'auto' (measured at the first fit), or an instance. */
   backend?: BackendKind | Backend;
+  /** Threads of the js backend's wasm kernel: 2 (default, where there are two cores; same results) or 1. Not for an instance. */
+  threads?: 1 | 2;
 }
 
 export interface FitOptions {
@@ -77,6 +79,7 @@ interface Compiled {
   loss: Loss;
   metrics: Metric[];
   backendSpec: BackendKind | Backend;
+  threads: 1 | 2 | undefined;
   optimizer: Optimizer | OptimizerName | undefined;
 }
 
@@ -169,7 +172,8 @@ export abstract class Model {
       if (names.has(m.name)) throw new Error(`compile: two metrics are named '${m.name}'`);
       names.add(m.name);
     }
-    this.compiled = { loss, metrics, backendSpec: options.backend ?? 'js', optimizer: options.optimizer };
+    if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2) throw new Error(`compile: threads must be 1 or 2, got ${options.threads}`);
+    this.compiled = { loss, metrics, backendSpec: options.backend ?? 'js', threads: options.threads, optimizer: options.optimizer };
     this.groups = null;
   }
 
@@ -554,12 +558,12 @@ export abstract class Model {
 
   private async resolveBackend(): Promise<Backend> {
     if (this.backend !== null) return this.backend;
-    const spec = this.requireCompiled().backendSpec;
+    const { backendSpec: spec, threads } = this.requireCompiled();
     if (typeof spec === 'object') {
       this.backend = spec;
       this.backendReason = `${spec.name}: given`;
     } else {
-      const choice = await createBackend(spec);
+      const choice = await createBackend(spec, { threads });
       this.backend = choice.backend;
       this.backendReason = choice.reason;
     }
