@@ -12,7 +12,7 @@ out=src/train/backend/matmul-wasm-module.ts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 common="--target=wasm32 -O3 -msimd128 -mbulk-memory -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -Werror
-  -Wl,--no-entry -Wl,--export=matmul -Wl,--export=dense_forward -Wl,--export=dense_backward -Wl,--export=dropout_forward
+  -Wl,--no-entry -Wl,--export=dropout_forward
   -Wl,--export=multiply -Wl,--export=adam_update -Wl,--export=packed_a_floats -Wl,--export=packed_b_floats
   -Wl,--export=matmul_rows -Wl,--export=dense_forward_rows -Wl,--export=dense_backward_prepare -Wl,--export=dense_backward_products
   -Wl,--export=__heap_base -Wl,--stack-first -Wl,-z,stack-size=65536"

@@ -20,15 +20,13 @@
 import type { Activation } from './backend.ts';
 import { activateBackwardInto, activateInto } from './dense-ops.ts';
 import { MATMUL_WASM_BASE64, MATMUL_WASM_SHARED_BASE64 } from './matmul-wasm-module.ts';
-import { HelperLane, OP_DENSE_BACKWARD_PRODUCTS, OP_DENSE_FORWARD_ROWS, OP_MATMUL_ROWS } from './matmul-thread.ts';
+import { HelperLane, type LocalChunk, OP_DENSE_BACKWARD_PRODUCTS, OP_DENSE_FORWARD_ROWS, OP_MATMUL_ROWS } from './matmul-thread.ts';
 
 interface MatmulExports {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
   packed_a_floats(): number;
   packed_b_floats(n: number, k: number): number;
-  matmul(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number,
-    accumulate: number, packedA: number, packedB: number): void;
   matmul_rows(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number,
     accumulate: number, packedA: number, packedB: number, rowBegin: number, rowEnd: number): void;
   dense_forward_rows(x: number, w: number, bias: number, y: number, m: number, n: number, k: number, act: number,
@@ -36,10 +34,6 @@ interface MatmulExports {
   dense_backward_prepare(y: number, dy: number, dz: number, db: number, m: number, n: number, act: number): number;
   dense_backward_products(x: number, wTail: number, g: number, dw: number, dx: number, m: number, n: number, k: number,
     dxWidth: number, packedA: number, packedB: number, dwBegin: number, dwEnd: number, dxBegin: number, dxEnd: number): void;
-  dense_forward(x: number, w: number, bias: number, y: number, m: number, n: number, k: number, act: number,
-    packedA: number, packedB: number): void;
-  dense_backward(x: number, wTail: number, y: number, dy: number, dz: number, dw: number, db: number, dx: number, m: number,
-    n: number, k: number, act: number, dxWidth: number, packedA: number, packedB: number): void;
   multiply(a: number, b: number, out: number, n: number): void;
   adam_update(w: number, g: number, m: number, v: number, n: number, alpha: number, c1: number, c2: number, eps: number): void;
   dropout_forward(x: number, y: number, mask: number, n: number, state: number, threshold: number, always: number, scale: number): void;
@@ -195,11 +189,8 @@ export class WasmMatmul {
     if (accumulate && cr < 0) heap.set(c.length === m * n ? c : c.subarray(0, m * n), co);
     const ex = this.exports, args = [ar < 0 ? ao * 4 : ar, br < 0 ? bo * 4 : br, cr < 0 ? co * 4 : cr, m, n, k, transA ? 1 : 0,
       transB ? 1 : 0, accumulate ? 1 : 0] as const;
-    const pa = this.pa * 4, pb = this.pb * 4, chunks = this.helperChunks(m, m * n * k, n, k);
-    if (chunks === 0 || !this.lane!.parallel(OP_MATMUL_ROWS, [...args, this.helperPa * 4, this.helperPb * 4], chunks, m, 0,
-      (begin, end) => ex.matmul_rows(...args, pa, pb, begin, end))) {
-      ex.matmul(...args, pa, pb);
-    }
+    const pa = this.pa * 4, pb = this.pb * 4;
+    this.computeRows(OP_MATMUL_ROWS, args, m, m * n * k, n, k, m, 0, (begin, end) => ex.matmul_rows(...args, pa, pb, begin, end));
     if (cr < 0) c.set(heap.subarray(co, co + m * n));
   }
 
@@ -219,11 +210,9 @@ export class WasmMatmul {
     const act = activation === 'relu' ? ACT_RELU : ACT_LINEAR;
     const ex = this.exports, args = [xr < 0 ? xo * 4 : xr, wr < 0 ? wo * 4 : wr, bias === null ? 0 : br < 0 ? bo * 4 : br,
       yr < 0 ? yo * 4 : yr, rows, n, k, act] as const;
-    const pa = this.pa * 4, pb = this.pb * 4, chunks = this.helperChunks(rows, rows * n * k, n, k);
-    if (chunks === 0 || !this.lane!.parallel(OP_DENSE_FORWARD_ROWS, [...args, this.helperPa * 4, this.helperPb * 4], chunks, rows, 0,
-      (begin, end) => ex.dense_forward_rows(...args, pa, pb, begin, end))) {
-      ex.dense_forward(...args, pa, pb);
-    }
+    const pa = this.pa * 4, pb = this.pb * 4;
+    this.computeRows(OP_DENSE_FORWARD_ROWS, args, rows, rows * n * k, n, k, rows, 0,
+      (begin, end) => ex.dense_forward_rows(...args, pa, pb, begin, end));
     if (yr < 0) y.set(heap.subarray(yo, yo + rows * n));
     if (activation === 'sigmoid' || activation === 'tanh') activateInto(activation, y, y, rows * n);
   }
@@ -266,11 +255,9 @@ export class WasmMatmul {
       dx === null ? 0 : dxr < 0 ? dxo * 4 : dxr, rows, n, k, dxWidth] as const;
     // dw = xᵀ·g [k, n] and dx = g·w_tailᵀ [rows, dxWidth]: each split by its rows.
     const work = (dw === null ? 0 : k * n * rows) + (dx === null ? 0 : rows * dxWidth * n);
-    const pa = this.pa * 4, pb = this.pb * 4, chunks = this.helperChunks(Math.min(k, rows), work, Math.max(n, dxWidth), Math.max(rows, n));
-    if (chunks === 0 || !this.lane!.parallel(OP_DENSE_BACKWARD_PRODUCTS, [...args, this.helperPa * 4, this.helperPb * 4], chunks, k, rows,
-      (dwBegin, dwEnd, dxBegin, dxEnd) => ex.dense_backward_products(...args, pa, pb, dwBegin, dwEnd, dxBegin, dxEnd))) {
-      ex.dense_backward_products(...args, pa, pb, 0, k, 0, rows);
-    }
+    const pa = this.pa * 4, pb = this.pb * 4;
+    this.computeRows(OP_DENSE_BACKWARD_PRODUCTS, args, Math.min(k, rows), work, Math.max(n, dxWidth), Math.max(rows, n), k, rows,
+      (dwBegin, dwEnd, dxBegin, dxEnd) => ex.dense_backward_products(...args, pa, pb, dwBegin, dwEnd, dxBegin, dxEnd));
     if (dw !== null && dwr < 0) dw.set(heap.subarray(dwo, dwo + k * n));
     if (db !== null && dbr < 0) db.set(heap.subarray(dbo, dbo + n));
     if (dx !== null && dxr < 0) dx.set(heap.subarray(dxo, dxo + rows * dxWidth));
@@ -334,18 +321,24 @@ export class WasmMatmul {
   }
 
   /**
-   * Chunks of `rows` rows to share a product of `work` multiply-adds with the helper thread in (which then
-   * packs op(B) panels of up to `packN` columns and depth `packK` into its own scratch), or 0 to run it whole.
+   * Runs `local` over rows [0, total1) (and [0, total2) of a second output): in chunks shared with the helper
+   * thread (which runs `op` on `args` and its own packing scratch) when the product is worth it (`work`
+   * multiply-adds, at least 8 `rows`; the helper packs op(B) panels of up to `packN` columns and depth `packK`),
+   * else here in one call.
    */
-  private helperChunks(rows: number, work: number, packN: number, packK: number): number {
-    if (this.threads < 2 || work < SPLIT_WORK || rows < 8) return 0;
-    this.ensureLane();
-    const need = this.exports.packed_b_floats(packN, packK);
-    if (need > this.helperPbSize) {
-      this.helperPb = this.reserve(align(need));
-      this.helperPbSize = align(need);
+  private computeRows(op: number, args: readonly number[], rows: number, work: number, packN: number, packK: number,
+    total1: number, total2: number, local: LocalChunk): void {
+    if (this.threads === 2 && work >= SPLIT_WORK && rows >= 8) {
+      this.ensureLane();
+      const need = this.exports.packed_b_floats(packN, packK);
+      if (need > this.helperPbSize) {
+        this.helperPb = this.reserve(align(need));
+        this.helperPbSize = align(need);
+      }
+      const chunks = Math.max(2, Math.min(MAX_CHUNKS, Math.floor(rows / ROWS_PER_CHUNK)));
+      if (this.lane!.parallel(op, [...args, this.helperPa * 4, this.helperPb * 4], chunks, total1, total2, local)) return;
     }
-    return Math.max(2, Math.min(MAX_CHUNKS, Math.floor(rows / ROWS_PER_CHUNK)));
+    local(0, total1, 0, total2);
   }
 
   private ensureLane(): HelperLane {

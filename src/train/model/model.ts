@@ -246,7 +246,6 @@ export abstract class Model {
     this.ensureBuilt(batch);
     this.adaptTo(batch);
     const labelWidth = this.checkLabels(batch, 'fit data');
-    this.ensureGroups();
     this.reserve(rows * this.units);
     const run = new TrainingRun(backend, loss, metrics, [], false);
     run.startEpoch();
@@ -368,7 +367,6 @@ export abstract class Model {
           const rows = batch.numRows;
           if (rows === 0) continue;
           const labelWidth = this.streamBatch(batch, labels!, 'fit data', index - 1);
-          this.ensureGroups();
           this.reserve(rows * this.units);
           const total = this.trainStep(run, batch, labels!, rows, labelWidth, t0, epoch, b); // t0..: waiting for the input pipeline
           await run.batchEnd(b, total, rows, this.steps);

@@ -1,8 +1,8 @@
 /*
  * Fused Dense-layer steps and dropout for the js backend, over the same WebAssembly memory as
  * matmul.c (both files build into one module, scripts/build-wasm-matmul.sh). The caller
- * (matmul-wasm.ts) copies the operands in once per call, so a layer's forward or backward is
- * one round trip instead of one per op.
+ * (matmul-wasm.ts) copies the operands in once per call, so a layer's forward is one call (per row
+ * range) and its backward two (the elementwise part, then the products per row range), not one per op.
  *
  * Every elementwise step matches the plain typed-array ops (dense-ops.ts) bit for bit: float32
  * adds in the same order, relu as `x > 0 ? x : 0` (pmax keeps that for NaN and -0), the bias
@@ -11,8 +11,6 @@
  */
 #include <wasm_simd128.h>
 
-void matmul(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
-    int accumulate, float *pa, float *pb);
 void matmul_rows(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
     int accumulate, float *pa, float *pb, int row_begin, int row_end);
 
@@ -45,12 +43,6 @@ void dense_forward_rows(const float *x, const float *w, const float *bias, float
     float *pa, float *pb, int row_begin, int row_end) {
   matmul_rows(x, w, y, m, n, k, 0, 0, 0, pa, pb, row_begin, row_end);
   if (bias || act != ACT_LINEAR) bias_act(y + (long)row_begin * n, bias, row_end - row_begin, n, act);
-}
-
-/* y = act(x·w + bias): every row of dense_forward_rows. */
-void dense_forward(const float *x, const float *w, const float *bias, float *y, int m, int n, int k, int act,
-    float *pa, float *pb) {
-  dense_forward_rows(x, w, bias, y, m, n, k, act, pa, pb, 0, m);
 }
 
 /*
@@ -92,18 +84,6 @@ const float *dense_backward_prepare(const float *y, const float *dy_in, float *d
     }
   }
   return dy;
-}
-
-/*
- * From the layer's input x [m, k], its output y [m, n] and dy [m, n]: dz = dy·act'(y) [m, n]
- * (written to dz for relu, where dz may be dy; dz is untouched for linear, whose dz is dy),
- * dw = xᵀ·dz [k, n] (dw may be 0), db = Σ_rows dz [n] (db may be 0),
- * dx = dz·w_tailᵀ [m, dx_width] with w_tail the last dx_width rows of w (dx may be 0).
- */
-void dense_backward(const float *x, const float *w_tail, const float *y, const float *dy, float *dz, float *dw,
-    float *db, float *dx, int m, int n, int k, int act, int dx_width, float *pa, float *pb) {
-  const float *g = dense_backward_prepare(y, dy, dz, db, m, n, act);
-  dense_backward_products(x, w_tail, g, dw, dx, m, n, k, dx_width, pa, pb, 0, k, 0, m);
 }
 
 static inline unsigned rotl(unsigned x, int k) { return (x << k) | (x >> (32 - k)); }

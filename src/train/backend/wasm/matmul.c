@@ -1,6 +1,7 @@
 /*
  * WebAssembly SIMD (128-bit, f32x4) matrix product for the js backend:
- * C = op(A)·op(B), or C += op(A)·op(B). Same argument convention as Backend.matmul.
+ * C = op(A)·op(B), or C += op(A)·op(B), a range of C's rows at a time (matmul_rows). Same argument
+ * convention as Backend.matmul.
  *
  * Built by scripts/build-wasm-matmul.sh into src/train/backend/matmul-wasm-module.ts (the .wasm
  * bytes as base64), so running the project needs no C toolchain. The caller (matmul-wasm.ts)
@@ -148,10 +149,4 @@ void matmul_rows(const float *a, const float *b, float *c, int m, int n, int k, 
       }
     }
   }
-}
-
-/* C = op(A)·op(B) (or += when accumulate): all rows of matmul_rows. */
-void matmul(const float *a, const float *b, float *c, int m, int n, int k, int trans_a, int trans_b,
-    int accumulate, float *pa, float *pb) {
-  matmul_rows(a, b, c, m, n, k, trans_a, trans_b, accumulate, pa, pb, 0, m);
 }
