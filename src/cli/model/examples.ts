@@ -95,41 +95,36 @@ export class ExampleFiles {
     const reader = this.label === null ? null : new LabelReader(this.label);
     const where = this.files.length === 1 ? `${this.files[0].path}: ` : '';
     const fail = this.flags.onError === 'fail';
-    let rowBase = 0, rows = 0, readerRejected = 0, readerIn = 0, finished = false;
-    try {
-      for await (const batch of source) {
-        let safe;
-        try {
-          safe = safeTransform(this.graph, batch, reader?.read(batch) ?? null, fail);
-        } catch (err) {
-          if (err instanceof RejectedRow) {
-            const { row, column, reason } = err.rejection;
-            throw new RowError(rowBase + row + 1, column, reason, where);
-          }
-          throw err;
+    // Leaving the loop early (a --steps stop, an error) ends the source's iteration, which closes its file.
+    let rowBase = 0, rows = 0, readerRejected = 0, readerIn = 0;
+    for await (const batch of source) {
+      let safe;
+      try {
+        safe = safeTransform(this.graph, batch, reader?.read(batch) ?? null, fail);
+      } catch (err) {
+        if (err instanceof RejectedRow) {
+          const { row, column, reason } = err.rejection;
+          throw new RowError(rowBase + row + 1, column, reason, where);
         }
-        if (quarantine !== null && safe.rejected.length > 0) await appendFile(quarantine, quarantineLines(batch, safe.rejected, rowBase, this.files));
-        const rejected = new Set(safe.rejected.map((r) => r.row));
-        counts.rowsRejected += rejected.size + source.stats.rowsRejected - readerRejected;
-        counts.rowsIn += source.stats.rowsIn - readerIn;
-        readerRejected = source.stats.rowsRejected;
-        readerIn = source.stats.rowsIn;
-        if (safe.features !== null) {
-          if (rowNumbers !== undefined) {
-            const numbers = new Int32Array(safe.features.numRows);
-            for (let i = 0, k = 0; i < batch.numRows; i++) if (!rejected.has(i)) numbers[k++] = rowBase + i + 1;
-            rowNumbers(numbers);
-          }
-          rows += safe.features.numRows;
-          counts.rows += safe.features.numRows;
-          yield { features: safe.features, labels: safe.labels };
-        }
-        rowBase += batch.numRows;
+        throw err;
       }
-      finished = true;
-    } finally {
-      // A pass left early (a --steps stop) closes its file; a finished one must not start reading it again.
-      if (!finished) await closeUnread(source);
+      if (quarantine !== null && safe.rejected.length > 0) await appendFile(quarantine, quarantineLines(batch, safe.rejected, rowBase, this.files));
+      const rejected = new Set(safe.rejected.map((r) => r.row));
+      counts.rowsRejected += rejected.size + source.stats.rowsRejected - readerRejected;
+      counts.rowsIn += source.stats.rowsIn - readerIn;
+      readerRejected = source.stats.rowsRejected;
+      readerIn = source.stats.rowsIn;
+      if (safe.features !== null) {
+        if (rowNumbers !== undefined) {
+          const numbers = new Int32Array(safe.features.numRows);
+          for (let i = 0, k = 0; i < batch.numRows; i++) if (!rejected.has(i)) numbers[k++] = rowBase + i + 1;
+          rowNumbers(numbers);
+        }
+        rows += safe.features.numRows;
+        counts.rows += safe.features.numRows;
+        yield { features: safe.features, labels: safe.labels };
+      }
+      rowBase += batch.numRows;
     }
     counts.rowsIn += source.stats.rowsIn - readerIn;
     counts.rowsRejected += source.stats.rowsRejected - readerRejected;
